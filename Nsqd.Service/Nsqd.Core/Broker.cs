@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Nsqd.Core.Storage;
+using Nsqd.Core.Tcp;
+using Nsqd.Core.Topics;
+
+namespace Nsqd.Core;
+
+/// <summary>
+/// The broker's state: topics, connected clients, health, storage. The TCP sessions and the HTTP API both act on it.
+/// </summary>
+internal sealed partial class Broker
+{
+    private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
+    private readonly Lock _metadataLock = new();
+    private volatile string? _healthError;
+    private bool _loading;
+    private long _nextClientId;
+
+    public Broker(NsqdOptions options, ILogger logger)
+    {
+        Options = options;
+        Logger = logger;
+        Storage = new BrokerStorage(options, msg => logger.LogWarning("{Message}", msg));
+        TopicLookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
+        StartTime = DateTimeOffset.UtcNow;
+        AuthClient = new Auth.AuthClient(options);
+        Tls = options.TlsEnabled ? new TlsSettings(options) : null;
+    }
+
+    public Auth.AuthClient AuthClient { get; }
+    /// <summary>Null unless --tls-cert and --tls-key are set.</summary>
+    public TlsSettings? Tls { get; }
+
+    public NsqdOptions Options { get; }
+    public ILogger Logger { get; }
+    public BrokerStorage Storage { get; }
+    public DateTimeOffset StartTime { get; }
+    public bool IsExiting { get; private set; }
+    private ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> TopicLookup { get; }
+
+    /// <summary><c>OK</c>, or <c>NOK - &lt;last disk error&gt;</c> (spec §3.5).</summary>
+    public string Health => _healthError is { } e ? $"NOK - {e}" : "OK";
+    public bool IsHealthy => _healthError is null;
+    public void SetHealth(string error) => _healthError = error;
+    public void ClearHealth()
+    {
+        if (_healthError is not null) _healthError = null;
+    }
+
+    public IEnumerable<Topic> Topics => _topics.Values;
+    public IEnumerable<ClientSession> Clients => _clients.Values;
+
+    public long RegisterClient(ClientSession c)
+    {
+        var id = Interlocked.Increment(ref _nextClientId);
+        _clients[id] = c;
+        return id;
+    }
+
+    public void UnregisterClient(long id) => _clients.TryRemove(id, out _);
+
+    public Topic? FindTopic(string name) => _topics.GetValueOrDefault(name);
+
+    /// <summary>Looks a topic up by its ASCII name bytes without allocating a string (the publish path).</summary>
+    public Topic? FindTopic(ReadOnlySpan<byte> asciiName)
+    {
+        Span<char> chars = stackalloc char[asciiName.Length];
+        for (var i = 0; i < asciiName.Length; i++) chars[i] = (char)asciiName[i];
+        return TopicLookup.TryGetValue(chars, out var t) ? t : null;
+    }
+
+    public Topic GetOrCreateTopic(string name)
+    {
+        if (_topics.TryGetValue(name, out var t)) return t;
+        lock (_metadataLock)
+        {
+            if (_topics.TryGetValue(name, out t)) return t;
+            if (IsExiting) throw new TopicExitingException();
+            t = new Topic(name, this);
+            _topics[name] = t;
+        }
+        OnMetadataChanged();
+        return t;
+    }
+
+    public bool DeleteTopic(string name)
+    {
+        if (!_topics.TryRemove(name, out var t)) return false;
+        t.Delete();
+        OnMetadataChanged();
+        return true;
+    }
+
+    /// <summary>nsqd.dat is rewritten on every create/delete/pause (not while loading it).</summary>
+    public void OnMetadataChanged()
+    {
+        if (_loading) return;
+        PersistMetadata();
+    }
+
+    public void PersistMetadata()
+    {
+        lock (_metadataLock)
+        {
+            var md = new Metadata();
+            foreach (var t in _topics.Values)
+            {
+                if (t.IsEphemeral || t.IsExiting) continue;
+                var chans = new List<ChannelMetadata>();
+                foreach (var c in t.Channels)
+                    if (!c.IsEphemeral && !c.IsExiting) chans.Add(new ChannelMetadata { Name = c.Name, Paused = c.IsPaused });
+                md.Topics.Add(new TopicMetadata { Name = t.Name, Paused = t.IsPaused, Channels = chans.Count > 0 ? chans : null });
+            }
+            try
+            {
+                Storage.SaveMetadata(md);
+            }
+            catch (IOException ex)
+            {
+                Logger.LogError(ex, "failed to persist metadata");
+            }
+        }
+    }
+
+    /// <summary>Spec §5.2 loading: invalid names skipped with a warning, channels created and paused, then topics start.</summary>
+    public void LoadMetadata()
+    {
+        var md = Storage.LoadMetadata();
+        if (md is null) return;
+        _loading = true;
+        try
+        {
+            foreach (var tm in md.Topics)
+            {
+                if (!Nsq.Protocol.Names.IsValid(tm.Name))
+                {
+                    Logger.LogWarning("skipping creation of invalid topic {Topic}", tm.Name);
+                    continue;
+                }
+                var t = GetOrCreateTopic(tm.Name);
+                if (tm.Paused) t.SetPaused(true);
+                foreach (var cm in tm.Channels ?? [])
+                {
+                    if (!Nsq.Protocol.Names.IsValid(cm.Name))
+                    {
+                        Logger.LogWarning("skipping creation of invalid channel {Channel}", cm.Name);
+                        continue;
+                    }
+                    var c = t.GetOrCreateChannel(cm.Name, out _);
+                    if (cm.Paused) c.SetPaused(true);
+                }
+            }
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+}

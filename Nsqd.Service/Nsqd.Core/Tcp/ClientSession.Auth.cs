@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nsq.Protocol.Identify;
+using Nsq.Protocol.V2;
+using Nsqd.Core.Auth;
+using Nsqd.Core.Infrastructure;
+
+namespace Nsqd.Core.Tcp;
+
+/// <summary>Spec §2.5 AUTH and §2.9: the command, and the permission check before PUB/MPUB/DPUB/SUB.</summary>
+internal sealed partial class ClientSession
+{
+    private volatile AuthState? _auth;
+    private string _authSecret = "";
+
+    private bool AuthExpired => _auth is { } a && Clock.NowMs > a.ExpiresAtMs;
+
+    private CommandOutcome Auth(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    {
+        if (State != ClientState.Init) throw Fail(ErrorCode.Invalid, "cannot AUTH in current state");
+        if (cmd.ParamCount != 0) throw Fail(ErrorCode.Invalid, "AUTH invalid number of parameters");
+        var body = ReadSmallBody("AUTH", ref buffer);
+        if (body is null) return CommandOutcome.NeedMore;
+        if (_auth is not null) throw Fail(ErrorCode.Invalid, "AUTH already set");
+        if (!Broker.AuthClient.Enabled) throw Fail(ErrorCode.AuthDisabled, "AUTH disabled");
+        var secret = System.Text.Encoding.UTF8.GetString(body);
+        _pendingAsync = () => AuthAsync(secret);
+        return CommandOutcome.Async;
+    }
+
+    private async Task<bool> AuthAsync(string secret)
+    {
+        AuthState state;
+        try
+        {
+            state = await QueryAuthAsync(secret).ConfigureAwait(false);
+        }
+        catch (AuthFailedException ex)
+        {
+            Broker.Logger.LogWarning("AUTH failed for {Remote}: {Error}", RemoteEndPoint, ex.Message);
+            FrameWriter.WriteError(_responses, "E_AUTH_FAILED AUTH failed");
+            await FlushResponsesAsync().ConfigureAwait(false);
+            return false;
+        }
+        if (state.Grants.Count == 0)
+        {
+            FrameWriter.WriteError(_responses, "E_UNAUTHORIZED AUTH no authorizations found");
+            await FlushResponsesAsync().ConfigureAwait(false);
+            return false;
+        }
+        _authSecret = secret;
+        _auth = state;
+        var response = new AuthResponse { Identity = state.Identity, IdentityUrl = state.IdentityUrl, PermissionCount = state.Grants.Count };
+        FrameWriter.WriteResponse(_responses, JsonSerializer.SerializeToUtf8Bytes(response, IdentifyJsonContext.Default.AuthResponse));
+        await FlushResponsesAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private Task<AuthState> QueryAuthAsync(string secret)
+        => Broker.AuthClient.QueryAsync(secret, RemoteEndPoint?.Address.ToString() ?? "", Tls is not null, Tls?.CommonName ?? "");
+
+    public AuthState? AuthInfo => _auth;
+
+    /// <summary>
+    /// Spec §2.9: with auth enabled, PUB/MPUB/DPUB need <c>publish</c> on (topic, "") and SUB needs <c>subscribe</c> on
+    /// (topic, channel). An expired grant is re-queried synchronously, as nsqd does (rare: once per TTL).
+    /// </summary>
+    private void CheckAuth(string command, string topic, string channel)
+    {
+        if (!Broker.AuthClient.Enabled) return;
+        var state = _auth ?? throw Fail(ErrorCode.AuthFirst, $"AUTH required before {command}");
+        if (Clock.NowMs > state.ExpiresAtMs)
+        {
+            try
+            {
+                state = QueryAuthAsync(_authSecret).GetAwaiter().GetResult();
+                _auth = state;
+            }
+            catch (AuthFailedException)
+            {
+                throw Fail(ErrorCode.AuthFailed, "AUTH failed");
+            }
+        }
+        if (!state.IsAllowed(topic, channel, publish: command != "SUB"))
+            throw Fail(ErrorCode.Unauthorized, $"AUTH failed for {command} on {GoQuote(topic)} {GoQuote(channel)}");
+    }
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Nsq.Protocol;
+using Nsq.Protocol.V2;
+using Nsqd.Core.Topics;
+
+namespace Nsqd.Core.Tcp;
+
+/// <summary>
+/// Spec §2.5 PUB, MPUB, DPUB. Validation order and texts are nsqd's; a body is only consumed once it is fully buffered
+/// (a declared size above the limit is refused before any body byte is read). The body is copied once, into the
+/// message's own array, straight from the pipe's buffer.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    private readonly List<PubCount> _pubCounts = [];
+    private PubCount? _lastPub;
+    private Message[] _mpubBatch = new Message[64];
+
+    /// <summary>Per-topic publish counter shown as <c>pub_counts</c> in /stats.</summary>
+    internal sealed class PubCount(Topic topic)
+    {
+        public Topic Topic { get; } = topic;
+        public long Count;
+    }
+
+    public IReadOnlyList<PubCount> PubCounts
+    {
+        get { lock (_pubCounts) return [.. _pubCounts]; }
+    }
+
+    public bool IsProducer => Volatile.Read(ref _lastPub) is not null;
+
+    private CommandOutcome Pub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+        => PublishOne("PUB", in cmd, ref buffer, deferMs: 0, ErrorCode.PubFailed);
+
+    private CommandOutcome Dpub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    {
+        if (cmd.ParamCount < 2) throw Fail(ErrorCode.Invalid, "DPUB insufficient number of parameters");
+        CheckTopicName("DPUB", cmd.Param0);
+        if (!CommandParser.TryParseUInt64(cmd.Param1, out var ms) || ms > long.MaxValue / 2)
+            throw Fail(ErrorCode.Invalid, $"DPUB could not parse timeout {Ascii(cmd.Param1)}");
+        var max = (long)Broker.Options.MaxReqTimeout.TotalMilliseconds;
+        if ((long)ms > max) throw Fail(ErrorCode.Invalid, $"DPUB timeout {ms} out of range 0-{max}");
+        return PublishOne("DPUB", in cmd, ref buffer, (long)ms, ErrorCode.DpubFailed);
+    }
+
+    private CommandOutcome PublishOne(string name, in CommandLine cmd, ref ReadOnlySequence<byte> buffer, long deferMs, string failCode)
+    {
+        if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, $"{name} insufficient number of parameters");
+        CheckTopicName(name, cmd.Param0);
+        if (!TryPeekSize(buffer, out var size)) return CommandOutcome.NeedMore;
+        if (size <= 0) throw Fail(ErrorCode.BadMessage, $"{name} invalid message body size {size}");
+        var max = Broker.Options.MaxMsgSize;
+        if (size > max) throw Fail(ErrorCode.BadMessage, $"{name} message too big {size} > {max}");
+        if (buffer.Length < 4L + size) return CommandOutcome.NeedMore;
+        var body = buffer.Slice(4, size).ToArray();
+        buffer = buffer.Slice(4L + size);
+
+        var counter = ResolvePublishTopic(name, cmd.Param0);
+        var topic = counter.Topic;
+        var m = topic.NewMessage(body, deferMs);
+        PutOrFail(name, failCode, topic, new ReadOnlySpan<Message>(ref m));
+        Interlocked.Increment(ref counter.Count);
+        FrameWriter.WriteResponse(_responses, Responses.Ok);
+        return CommandOutcome.Done;
+    }
+
+    private CommandOutcome Mpub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    {
+        if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, "MPUB insufficient number of parameters");
+        // The duplicated code in this text is nsqd 1.3's (spec A.2 item 1); clients and the probe see it verbatim.
+        if (!Names.IsValidTopicName(cmd.Param0))
+            throw Fail(ErrorCode.BadTopic, $"E_BAD_TOPIC MPUB topic name {GoQuote(Ascii(cmd.Param0))} is not valid");
+        CheckAuth("MPUB", Ascii(cmd.Param0), "");
+        if (!TryPeekSize(buffer, out var bodySize)) return CommandOutcome.NeedMore;
+        if (bodySize <= 0) throw Fail(ErrorCode.BadBody, $"MPUB invalid body size {bodySize}");
+        var maxBody = Broker.Options.MaxBodySize;
+        if (bodySize > maxBody) throw Fail(ErrorCode.BadBody, $"MPUB body too big {bodySize} > {maxBody}");
+        if (buffer.Length < 4L + bodySize) return CommandOutcome.NeedMore;
+
+        // Read exactly body_size bytes (nsqd trusts the inner counts and can desynchronise; we never do).
+        var body = buffer.Slice(4, bodySize);
+        buffer = buffer.Slice(4L + bodySize);
+        var reader = new SequenceReader<byte>(body);
+        if (!reader.TryReadBigEndian(out int count)) throw Fail(ErrorCode.BadBody, "MPUB failed to read message count");
+        if (count < 1 || count > (maxBody - 4) / 5) throw Fail(ErrorCode.BadBody, $"MPUB invalid message count {count}");
+
+        var counter = ResolvePublishTopic("MPUB", cmd.Param0);
+        var topic = counter.Topic;
+        if (_mpubBatch.Length < count) _mpubBatch = new Message[Math.Max(count, _mpubBatch.Length * 2)];
+        var maxMsg = Broker.Options.MaxMsgSize;
+        for (var i = 0; i < count; i++)
+        {
+            if (!reader.TryReadBigEndian(out int size)) throw Fail(ErrorCode.BadMessage, $"MPUB failed to read message({i}) body size");
+            if (size <= 0) throw Fail(ErrorCode.BadMessage, $"MPUB invalid message({i}) body size {size}");
+            if (size > maxMsg) throw Fail(ErrorCode.BadMessage, $"MPUB message too big {size} > {maxMsg}");
+            if (reader.Remaining < size) throw Fail(ErrorCode.BadMessage, "MPUB failed to read message body");
+            var bytes = new byte[size];
+            reader.TryCopyTo(bytes);
+            reader.Advance(size);
+            _mpubBatch[i] = topic.NewMessage(bytes);
+        }
+        PutOrFail("MPUB", ErrorCode.MpubFailed, topic, _mpubBatch.AsSpan(0, count));
+        Array.Clear(_mpubBatch, 0, count);
+        Interlocked.Add(ref counter.Count, count);
+        FrameWriter.WriteResponse(_responses, Responses.Ok);
+        return CommandOutcome.Done;
+    }
+
+    private void CheckTopicName(string name, ReadOnlySpan<byte> topic)
+    {
+        if (!Names.IsValidTopicName(topic))
+            throw Fail(ErrorCode.BadTopic, $"{name} topic name {GoQuote(Ascii(topic))} is not valid");
+    }
+
+    /// <summary>
+    /// Auth (after the body for PUB/DPUB, as nsqd) and the topic, from a one-entry cache: a producer almost always
+    /// publishes to the same topic, so the steady path neither allocates a name string nor touches the dictionary.
+    /// </summary>
+    private PubCount ResolvePublishTopic(string name, ReadOnlySpan<byte> topicName)
+    {
+        var last = _lastPub;
+        if (last is not null && !last.Topic.IsExiting && topicName.SequenceEqual(last.Topic.NameUtf8) && !AuthExpired)
+            return last;
+        var topicString = Ascii(topicName);
+        if (name != "MPUB") CheckAuth(name, topicString, "");
+        Topic topic;
+        try
+        {
+            topic = Broker.FindTopic(topicName) ?? Broker.GetOrCreateTopic(topicString);
+        }
+        catch (TopicExitingException)
+        {
+            throw Fail(name == "MPUB" ? ErrorCode.MpubFailed : name == "DPUB" ? ErrorCode.DpubFailed : ErrorCode.PubFailed, $"{name} failed exiting");
+        }
+        lock (_pubCounts)
+        {
+            var counter = _pubCounts.Find(p => ReferenceEquals(p.Topic, topic));
+            if (counter is null)
+            {
+                counter = new PubCount(topic);
+                _pubCounts.RemoveAll(p => p.Topic.IsExiting);
+                _pubCounts.Add(counter);
+            }
+            _lastPub = counter;
+            return counter;
+        }
+    }
+
+    private void PutOrFail(string name, string failCode, Topic topic, ReadOnlySpan<Message> messages)
+    {
+        try
+        {
+            topic.PutBatch(messages);
+        }
+        catch (TopicExitingException)
+        {
+            throw Fail(failCode, $"{name} failed exiting");
+        }
+        catch (IOException ex)
+        {
+            Broker.SetHealth(ex.Message);
+            throw Fail(failCode, $"{name} failed {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Nsqd.Core.Infrastructure;
+using Nsqd.Core.Tcp;
+
+namespace Nsqd.Core.Topics;
+
+/// <summary>Spec §1.6: FIN, REQ, TOUCH and the timeouts of in-flight and deferred messages.</summary>
+internal sealed partial class Channel
+{
+    /// <summary>Result of FIN/REQ/TOUCH; the failure texts are nsqd's.</summary>
+    public enum InFlightResult { Ok, NotInFlight, NotOwner, Exiting }
+
+    public InFlightResult Finish(ClientSession client, ulong id)
+    {
+        long timestamp;
+        lock (_lock)
+        {
+            var r = TakeOwned(client, id, out var m);
+            if (r != InFlightResult.Ok) return r;
+            timestamp = m!.TimestampNs;
+        }
+        E2E.Record(Clock.UnixNanos - timestamp);
+        return InFlightResult.Ok;
+    }
+
+    /// <summary>REQ: 0 → back to the ready queue; &gt;0 → deferred until now + delay (already clamped by the caller).</summary>
+    public InFlightResult Requeue(ClientSession client, ulong id, long delayMs)
+    {
+        lock (_lock)
+        {
+            if (IsExiting) return InFlightResult.Exiting;
+            var r = TakeOwned(client, id, out var m);
+            if (r != InFlightResult.Ok) return r;
+            Interlocked.Increment(ref RequeueCount);
+            if (delayMs > 0) _deferred.Enqueue(m!, Clock.NowMs + delayMs);
+            else RequeueLocked(m!);
+        }
+        if (delayMs <= 0) WakeHungryClients();
+        return InFlightResult.Ok;
+    }
+
+    /// <summary>TOUCH: deadline = now + msg_timeout, never past delivery + --max-msg-timeout.</summary>
+    public InFlightResult Touch(ClientSession client, ulong id)
+    {
+        lock (_lock)
+        {
+            if (!_inFlight.TryGetValue(id, out var m)) return InFlightResult.NotInFlight;
+            if (!ReferenceEquals(m.Owner, client)) return InFlightResult.NotOwner;
+            var now = Clock.NowMs;
+            var cap = m.DeliveryMs + (long)Broker.Options.MaxMsgTimeout.TotalMilliseconds;
+            m.DeadlineMs = Math.Min(now + client.MsgTimeoutMs, cap);
+            // Keep the client's list in deadline order: a touched message moves to the tail.
+            client.RemoveInFlight(m);
+            client.AppendInFlight(m);
+            return InFlightResult.Ok;
+        }
+    }
+
+    private InFlightResult TakeOwned(ClientSession client, ulong id, out Message? m)
+    {
+        if (!_inFlight.TryGetValue(id, out m)) return InFlightResult.NotInFlight;
+        if (!ReferenceEquals(m.Owner, client)) return InFlightResult.NotOwner;
+        _inFlight.Remove(id);
+        client.RemoveInFlight(m);
+        m.Owner = null;
+        return InFlightResult.Ok;
+    }
+
+    /// <summary>Back into the ready queue. If the disk write fails the message stays in memory: never lost here.</summary>
+    private void RequeueLocked(Message m)
+    {
+        try
+        {
+            _queue.Put(m);
+        }
+        catch (IOException ex)
+        {
+            Broker.SetHealth(ex.Message);
+            _deferred.Enqueue(m, Clock.NowMs + 1000);
+        }
+    }
+
+    /// <summary>
+    /// The periodic scan (nsqd's queue scan loop, spec §1.6): expired in-flight messages are requeued (timeout_count+1,
+    /// attempts kept), due deferred messages become ready. Each client's in-flight list is in deadline order, so the scan
+    /// stops at the first message that is not due: the cost is the work done, not the number of messages in flight.
+    /// </summary>
+    public void ProcessDeadlines(long nowMs)
+    {
+        var woke = false;
+        lock (_lock)
+        {
+            foreach (var client in _clients)
+            {
+                while (client.InFlightHead is { } m && m.DeadlineMs <= nowMs)
+                {
+                    _inFlight.Remove(m.Id);
+                    client.RemoveInFlight(m);
+                    m.Owner = null;
+                    Interlocked.Increment(ref TimeoutCount);
+                    client.TimedOut();
+                    RequeueLocked(m);
+                    woke = true;
+                }
+            }
+            while (_deferred.TryPeek(out var d, out var due) && due <= nowMs)
+            {
+                _deferred.Dequeue();
+                d.DeferMs = 0;
+                RequeueLocked(d);
+                woke = true;
+            }
+        }
+        if (woke) WakeHungryClients();
+    }
+}

@@ -1,0 +1,82 @@
+namespace Nsqd.Core.Topics;
+
+/// <summary>Spec §1.10/§1.11: the topic's backlog drain, pause, empty, delete and the clean-shutdown flush.</summary>
+internal sealed partial class Topic
+{
+    private const int DrainBatch = 256;
+
+    /// <summary>
+    /// Moves the topic's backlog into its channels on a background task. While it runs, new publishes queue behind the
+    /// backlog (see <see cref="PutBatch"/>), so the channels see the topic's messages in publish order.
+    /// </summary>
+    private void StartDrain()
+    {
+        lock (_lock)
+        {
+            if (_draining || _channels.Length == 0 || IsPaused || IsExiting || _queue.Depth == 0) return;
+            _draining = true;
+        }
+        _ = Task.Run(DrainLoop);
+    }
+
+    private void DrainLoop()
+    {
+        var batch = new Message[DrainBatch];
+        while (true)
+        {
+            int n;
+            Channel[] channels;
+            lock (_lock)
+            {
+                n = 0;
+                if (!IsPaused && !IsExiting && _channels.Length > 0)
+                    while (n < DrainBatch && _queue.TryTake(out var m)) batch[n++] = m;
+                if (n == 0)
+                {
+                    _draining = false;
+                    return;
+                }
+                channels = _channels;
+            }
+            for (var i = 0; i < channels.Length; i++) channels[i].PutBatch(batch.AsSpan(0, n), copy: i > 0);
+        }
+    }
+
+    /// <summary>Topic empty: the topic's own queue only; channels are untouched (spec §1.11).</summary>
+    public void Empty()
+    {
+        lock (_lock) _queue.Empty();
+    }
+
+    /// <summary>Topic delete: exiting, every channel deleted, files removed.</summary>
+    public void Delete()
+    {
+        Channel[] channels;
+        lock (_lock)
+        {
+            IsExiting = true;
+            channels = _channels;
+            _channels = [];
+            _queue.Empty();
+            _queue.Backend.Delete();
+        }
+        foreach (var c in channels) c.Delete();
+    }
+
+    /// <summary>Clean shutdown: each channel flushes memory, in-flight and deferred to disk; then the topic's own queue.</summary>
+    public void FlushAndClose()
+    {
+        Channel[] channels;
+        lock (_lock)
+        {
+            IsExiting = true;
+            channels = _channels;
+        }
+        foreach (var c in channels) c.FlushAndClose();
+        lock (_lock)
+        {
+            if (!IsEphemeral) _queue.FlushMemoryToBackend();
+            _queue.Backend.Close();
+        }
+    }
+}

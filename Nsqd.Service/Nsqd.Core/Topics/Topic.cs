@@ -1,0 +1,131 @@
+using Nsq.Protocol;
+using Nsqd.Core.Infrastructure;
+
+namespace Nsqd.Core.Topics;
+
+/// <summary>
+/// Spec §1.2: a named stream. Publishing fans out inline to every channel on the publisher's thread (no topic pump
+/// hop); when the topic has no channel or is paused, messages wait in the topic's own queue (memory + disk) and are
+/// drained into the channels when the first channel appears or the topic is unpaused.
+/// </summary>
+internal sealed partial class Topic
+{
+    private readonly Lock _lock = new();
+    private readonly MessageQueue _queue;
+    private Channel[] _channels = [];
+    private bool _draining;
+
+    public Topic(string name, Broker broker)
+    {
+        Name = name;
+        NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name);
+        Broker = broker;
+        IsEphemeral = Names.IsEphemeral(name);
+        Ids = new MessageIdGenerator(broker.Options.NodeId);
+        _queue = new MessageQueue(broker.Options.MemQueueSize, broker.Storage.OpenQueue(name, IsEphemeral));
+    }
+
+    public string Name { get; }
+    /// <summary>The name's bytes, compared against PUB's parameter without decoding it.</summary>
+    public byte[] NameUtf8 { get; }
+    public Broker Broker { get; }
+    public bool IsEphemeral { get; }
+    public bool IsPaused { get; private set; }
+    public bool IsExiting { get; private set; }
+    public MessageIdGenerator Ids { get; }
+    public long MessageCount;
+    public long MessageBytes;
+
+    public Channel[] Channels => Volatile.Read(ref _channels);
+
+    public (long Depth, long BackendDepth) Depth()
+    {
+        lock (_lock) return (_queue.Depth, _queue.BackendDepth);
+    }
+
+    public Message NewMessage(byte[] body, long deferMs = 0)
+        => new(Ids.Next(), Clock.UnixNanos, body) { DeferMs = deferMs };
+
+    /// <summary>Publishes one message. Throws <see cref="IOException"/> on a disk error, <see cref="TopicExitingException"/> when deleted.</summary>
+    public void Put(Message m) => PutBatch(new ReadOnlySpan<Message>(ref m));
+
+    /// <summary>Publishes a batch (MPUB): one lock per channel for the whole batch.</summary>
+    public void PutBatch(ReadOnlySpan<Message> messages)
+    {
+        long bytes = 0;
+        foreach (var m in messages) bytes += m.Body.Length;
+        Channel[] channels;
+        lock (_lock)
+        {
+            if (IsExiting) throw new TopicExitingException();
+            Interlocked.Add(ref MessageCount, messages.Length);
+            Interlocked.Add(ref MessageBytes, bytes);
+            channels = _channels;
+            if (channels.Length == 0 || IsPaused || _draining || _queue.Depth > 0)
+            {
+                foreach (var m in messages) _queue.Put(m);
+                Broker.ClearHealth();
+                return;
+            }
+        }
+        FanOut(channels, messages);
+    }
+
+    /// <summary>The first channel gets the published objects, the others copies sharing the body (spec §1.2).</summary>
+    private static void FanOut(Channel[] channels, ReadOnlySpan<Message> messages)
+    {
+        for (var i = 0; i < channels.Length; i++) channels[i].PutBatch(messages, copy: i > 0);
+    }
+
+    public Channel GetOrCreateChannel(string name, out bool created)
+    {
+        created = false;
+        Channel? ch;
+        lock (_lock)
+        {
+            if (IsExiting) throw new TopicExitingException();
+            ch = Array.Find(_channels, c => c.Name == name);
+            if (ch is null)
+            {
+                ch = new Channel(this, name, Broker);
+                _channels = [.. _channels, ch];
+                created = true;
+            }
+        }
+        if (created)
+        {
+            Broker.OnMetadataChanged();
+            StartDrain();
+        }
+        return ch;
+    }
+
+    public Channel? FindChannel(string name) => Array.Find(Channels, c => c.Name == name);
+
+    /// <summary>Deletes a channel (spec §1.11). An #ephemeral topic goes away with its last channel.</summary>
+    public bool DeleteChannel(string name)
+    {
+        Channel? ch;
+        bool deleteTopic;
+        lock (_lock)
+        {
+            ch = Array.Find(_channels, c => c.Name == name);
+            if (ch is null) return false;
+            _channels = Array.FindAll(_channels, c => !ReferenceEquals(c, ch));
+            deleteTopic = IsEphemeral && _channels.Length == 0;
+        }
+        ch.Delete();
+        Broker.OnMetadataChanged();
+        if (deleteTopic) Broker.DeleteTopic(Name);
+        return true;
+    }
+
+    public void SetPaused(bool paused)
+    {
+        lock (_lock) IsPaused = paused;
+        if (!paused) StartDrain();
+    }
+}
+
+/// <summary>A publish raced with the topic's deletion: nsqd answers <c>E_PUB_FAILED ... exiting</c> / HTTP 503 EXITING.</summary>
+internal sealed class TopicExitingException() : Exception("exiting");

@@ -1,0 +1,185 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nsqd.DiskQueue;
+
+/// <summary>
+/// Consume side (go-diskqueue <c>readOne</c>/<c>moveForward</c>; damage handling is in
+/// DiskQueue.ReadErrors.cs). No read-ahead: a record is read and consumed in the same call.
+/// All members run under <c>_lock</c>.
+/// </summary>
+public sealed partial class DiskQueue
+{
+    private bool ReaderAtWriter =>
+        _readFileNum > _writeFileNum || (_readFileNum == _writeFileNum && _readPos >= _writePos);
+
+    /// <summary>Returns the oldest intact record, skipping finished, missing and bad segments.</summary>
+    private bool ReadOne([NotNullWhen(true)] out byte[]? record)
+    {
+        while (true)
+        {
+            if (ReaderAtWriter)
+            {
+                CheckTailCorruption();
+                record = null;
+                return false;
+            }
+
+            switch (ReadAtReadPos(out record, out string problem))
+            {
+                case ReadOutcome.Record:
+                    _readPos += RecordFormat.HeaderSize + record!.Length;
+                    Interlocked.Decrement(ref _depth);
+                    // Delete a finished segment as soon as its last record is taken (spec:
+                    // "when moving off a segment the old segment file is deleted" + sync).
+                    if (_readFileNum < _writeFileNum && _readPos >= _readEnd)
+                    {
+                        MoveReaderOffSegment();
+                        SyncLogged();
+                    }
+
+                    if (ReaderAtWriter)
+                    {
+                        CheckTailCorruption();
+                    }
+
+                    return true;
+                case ReadOutcome.EndOfSegment:
+                    MoveReaderOffSegment();
+                    SyncLogged();
+                    break;
+                case ReadOutcome.Missing:
+                    SkipMissingSegments();
+                    break;
+                default:
+                    HandleReadError(problem);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the record at readPos without consuming it. For completed segments
+    /// (readFileNum &lt; writeFileNum) the end is the file's real size, which is what lets the
+    /// reader salvage a segment whose metadata was stale (spec §5.1 startup).
+    /// </summary>
+    private ReadOutcome ReadAtReadPos(out byte[]? record, out string problem)
+    {
+        record = null;
+        problem = string.Empty;
+        bool completed = _readFileNum < _writeFileNum;
+        try
+        {
+            SafeFileHandle handle = EnsureReadFile();
+            long end = completed ? CompletedSegmentEnd(handle) : _writePos;
+            long remaining = end - _readPos;
+            if (remaining <= 0)
+            {
+                return ReadOutcome.EndOfSegment;
+            }
+
+            // spec §5.1 record format: [int32 big-endian L][L bytes], min <= L <= max.
+            if (remaining < RecordFormat.HeaderSize)
+            {
+                problem = $"torn record: {remaining} trailing bytes cannot hold a length";
+                return ReadOutcome.Corrupt;
+            }
+
+            Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
+            if (RecordFormat.ReadFully(handle, header, _readPos) < RecordFormat.HeaderSize)
+            {
+                problem = "short read of the record length";
+                return ReadOutcome.Corrupt;
+            }
+
+            int length = BinaryPrimitives.ReadInt32BigEndian(header);
+            if (length < _minMsgSize || length > _maxMsgSize)
+            {
+                problem = $"invalid message read size ({length}) minMsgSize={_minMsgSize} maxMsgSize={_maxMsgSize}";
+                return ReadOutcome.Corrupt;
+            }
+
+            if (length > remaining - RecordFormat.HeaderSize)
+            {
+                problem = $"torn record: length {length} but only {remaining - RecordFormat.HeaderSize} bytes follow";
+                return ReadOutcome.Corrupt;
+            }
+
+            byte[] payload = new byte[length];
+            if (RecordFormat.ReadFully(handle, payload, _readPos + RecordFormat.HeaderSize) < length)
+            {
+                problem = "short read of the record payload";
+                return ReadOutcome.Corrupt;
+            }
+
+            record = payload;
+            return ReadOutcome.Record;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            if (completed)
+            {
+                return ReadOutcome.Missing;
+            }
+
+            problem = "the current write segment is missing";
+            return ReadOutcome.Corrupt;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = e.Message;
+            return ReadOutcome.Corrupt;
+        }
+    }
+
+    /// <summary>Leaves a fully consumed segment: delete its file, continue at the next one.</summary>
+    private void MoveReaderOffSegment()
+    {
+        CloseReadFile();
+        string path = _paths.Segment(_readFileNum);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log($"failed to remove consumed segment {path} - {e.Message}");
+        }
+
+        _readFileNum++;
+        _readPos = 0;
+    }
+
+    private SafeFileHandle EnsureReadFile()
+    {
+        if (_readHandle is null || _readHandleFileNum != _readFileNum)
+        {
+            CloseReadFile();
+            _readHandle = File.OpenHandle(_paths.Segment(_readFileNum), FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete);
+            _readHandleFileNum = _readFileNum;
+        }
+
+        return _readHandle;
+    }
+
+    /// <summary>A completed segment never grows again, so its size is fetched once per file.</summary>
+    private long CompletedSegmentEnd(SafeFileHandle handle)
+    {
+        if (_readEnd < 0)
+        {
+            _readEnd = RandomAccess.GetLength(handle);
+        }
+
+        return _readEnd;
+    }
+
+    private void CloseReadFile()
+    {
+        _readHandle?.Dispose();
+        _readHandle = null;
+        _readHandleFileNum = -1;
+        _readEnd = -1;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nsqd.DiskQueue;
+
+/// <summary>Append side (go-diskqueue <c>writeOne</c>). All members run under <c>_lock</c>.</summary>
+public sealed partial class DiskQueue
+{
+    /// <summary>
+    /// spec §5.1 writing: roll when <c>writePos &gt; 0 &amp;&amp; writePos + 4 + L &gt; maxBytesPerFile</c>
+    /// (so only a single oversized record can exceed the limit), then one positional write of
+    /// <c>[int32 BE L][payload]</c>. No user-space buffer: once this returns, a process crash
+    /// cannot lose the record (an OS crash still can until the next fsync).
+    /// </summary>
+    private void WriteOne(ReadOnlySpan<byte> record)
+    {
+        int total = RecordFormat.HeaderSize + record.Length;
+        if (_writePos > 0 && _writePos + total > _maxBytesPerFile)
+        {
+            RollWriter();
+        }
+
+        SafeFileHandle handle = EnsureWriteFile();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            Span<byte> span = buffer.AsSpan(0, total);
+            BinaryPrimitives.WriteInt32BigEndian(span, record.Length);
+            record.CopyTo(span[RecordFormat.HeaderSize..]);
+            RandomAccess.Write(handle, span, _writePos);
+        }
+        catch (IOException)
+        {
+            AbandonPartialWrite();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        _writePos += total;
+        Interlocked.Increment(ref _depth);
+    }
+
+    /// <summary>
+    /// Starts the next segment: fsync and close the finished one, persist metadata (spec: sync on
+    /// every roll). If the reader had already consumed the finished segment entirely it is
+    /// deleted right away instead of lingering until the next read attempt.
+    /// </summary>
+    private void RollWriter()
+    {
+        bool readerAtEnd = _readFileNum == _writeFileNum && _readPos == _writePos;
+        if (_writeHandle is not null)
+        {
+            try
+            {
+                RandomAccess.FlushToDisk(_writeHandle);
+            }
+            catch (IOException e)
+            {
+                Log($"failed to fsync {_paths.Segment(_writeFileNum)} on roll - {e.Message}");
+            }
+        }
+
+        CloseWriteFile();
+        _writeFileNum++;
+        _writePos = 0;
+        if (readerAtEnd)
+        {
+            MoveReaderOffSegment();
+        }
+
+        SyncLogged();
+    }
+
+    private SafeFileHandle EnsureWriteFile()
+    {
+        if (_writeHandle is null)
+        {
+            // FileStream only to get 0600 at creation (File.OpenHandle has no create mode);
+            // every write then goes through RandomAccess on its handle at an explicit offset.
+            _writeStream = new FileStream(_paths.Segment(_writeFileNum),
+                MetadataFile.CreateOptions(FileMode.OpenOrCreate, FileAccess.Write));
+            _writeHandle = _writeStream.SafeFileHandle;
+        }
+
+        return _writeHandle;
+    }
+
+    /// <summary>
+    /// After a failed write (disk full...) cut off whatever part of the record reached the file,
+    /// so the segment never holds bytes past writePos that startup would mistake for an unsynced
+    /// tail. Then close: Go also reopens the file on the next write.
+    /// </summary>
+    private void AbandonPartialWrite()
+    {
+        try
+        {
+            if (_writeHandle is not null && RandomAccess.GetLength(_writeHandle) > _writePos)
+            {
+                RandomAccess.SetLength(_writeHandle, _writePos);
+            }
+        }
+        catch (IOException e)
+        {
+            Log($"failed to truncate {_paths.Segment(_writeFileNum)} to {_writePos} after a failed write - {e.Message}");
+        }
+
+        CloseWriteFile();
+    }
+
+    private void CloseWriteFile()
+    {
+        _writeStream?.Dispose();
+        _writeStream = null;
+        _writeHandle = null;
+    }
+}

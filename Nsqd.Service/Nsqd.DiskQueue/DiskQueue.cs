@@ -1,0 +1,172 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nsqd.DiskQueue;
+
+/// <summary>
+/// go-diskqueue (v1.1.0) compatible segment-file FIFO: same file names, record format and
+/// metadata text (spec §5.1), so a data directory can move between Go nsqd and this one.
+/// Unlike Go there is no ioLoop goroutine: every operation runs synchronously under one lock,
+/// which keeps Put at one pwrite() syscall and makes the state easy to reason about.
+/// </summary>
+/// <remarks>Split over partial files: Writing, Reading, ReadErrors, Sync, Startup, Removal.</remarks>
+public sealed partial class DiskQueue : IBackendQueue
+{
+    private readonly Lock _lock = new();
+    private readonly string _name;
+    private readonly SegmentPaths _paths;
+    private readonly long _maxBytesPerFile;
+    private readonly int _minMsgSize;
+    private readonly int _maxMsgSize;
+    private readonly int _syncEvery;
+    private readonly Action<string>? _log;
+    private readonly Timer? _syncTimer;
+
+    // The spec §5.1 positions, guarded by _lock. Depth and the corruption counter are also read
+    // without the lock (Interlocked), so they are only ever changed through Interlocked.
+    private long _depth;
+    private long _readFileNum;
+    private long _readPos;
+    private long _writeFileNum;
+    private long _writePos;
+    private long _opsSinceSync;
+    private long _corruptSegments;
+    private bool _closed;
+
+    // Open handles, kept across calls so the hot path is a single syscall.
+    private FileStream? _writeStream;
+    private SafeFileHandle? _writeHandle;
+    private SafeFileHandle? _readHandle;
+    private long _readHandleFileNum = -1;
+    private long _readEnd = -1;
+
+    /// <summary>Opens (or creates) the queue <paramref name="name"/> in <paramref name="dataPath"/>.</summary>
+    /// <param name="name">Topic name or <c>topic:channel</c>; prefix of every file.</param>
+    /// <param name="dataPath">Directory holding the files (created if missing).</param>
+    /// <param name="maxBytesPerFile">Segment roll-over size (nsqd <c>--max-bytes-per-file</c>).</param>
+    /// <param name="minMsgSize">Smallest valid record length (26 for nsqd messages).</param>
+    /// <param name="maxMsgSize">Largest valid record length (<c>--max-msg-size</c> + 26 for nsqd).</param>
+    /// <param name="syncEvery">Reads+writes between fsyncs (<c>--sync-every</c>); 1 = every put.</param>
+    /// <param name="syncTimeout">Period of the background sync when there were operations; zero disables it.</param>
+    /// <param name="log">Receives problems (corruption, recovery, failed syncs).</param>
+    public DiskQueue(string name, string dataPath, long maxBytesPerFile, int minMsgSize, int maxMsgSize,
+        int syncEvery, TimeSpan syncTimeout, Action<string>? log = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytesPerFile);
+        ArgumentOutOfRangeException.ThrowIfNegative(minMsgSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMsgSize, minMsgSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMsgSize, Array.MaxLength - RecordFormat.HeaderSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(syncEvery);
+        ArgumentOutOfRangeException.ThrowIfLessThan(syncTimeout, TimeSpan.Zero);
+
+        _name = name;
+        _paths = new SegmentPaths(name, dataPath);
+        _maxBytesPerFile = maxBytesPerFile;
+        _minMsgSize = minMsgSize;
+        _maxMsgSize = maxMsgSize;
+        _syncEvery = syncEvery;
+        _log = log;
+
+        Directory.CreateDirectory(dataPath);
+        lock (_lock)
+        {
+            LoadMetadata();
+            ReconcileWriteSegment();
+        }
+
+        if (syncTimeout > TimeSpan.Zero)
+        {
+            _syncTimer = new Timer(static state => ((DiskQueue)state!).OnSyncTimer(), this, syncTimeout, syncTimeout);
+        }
+    }
+
+    /// <inheritdoc />
+    public long Depth => Interlocked.Read(ref _depth);
+
+    /// <summary>How many segments were found corrupt and renamed to <c>.bad</c> since start.</summary>
+    public long CorruptSegments => Interlocked.Read(ref _corruptSegments);
+
+    /// <inheritdoc />
+    public void Put(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < _minMsgSize || record.Length > _maxMsgSize)
+        {
+            throw new InvalidDataException(
+                $"invalid message write size ({record.Length}) minMsgSize={_minMsgSize} maxMsgSize={_maxMsgSize}");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            WriteOne(record);
+            CountOperation();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Returns false after Close/Delete rather than throwing: nothing is lost by not reading.</remarks>
+    public bool TryRead([NotNullWhen(true)] out byte[]? record)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                record = null;
+                return false;
+            }
+
+            if (!ReadOne(out record))
+            {
+                return false;
+            }
+
+            CountOperation();
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Close()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            _syncTimer?.Dispose();
+            try
+            {
+                Sync();
+            }
+            finally
+            {
+                CloseReadFile();
+                CloseWriteFile();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        try
+        {
+            Close();
+        }
+        catch (IOException e)
+        {
+            Log($"failed to sync on dispose - {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Log($"failed to sync on dispose - {e.Message}");
+        }
+    }
+
+    private void Log(string message) => _log?.Invoke($"DISKQUEUE({_name}): {message}");
+}

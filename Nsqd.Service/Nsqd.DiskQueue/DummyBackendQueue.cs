@@ -1,0 +1,46 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Nsqd.DiskQueue;
+
+/// <summary>
+/// Backend for #ephemeral topics and channels: they never touch disk, so overflow is dropped
+/// (nsqd's dummyBackendQueue). Depth is always 0.
+/// </summary>
+public sealed class DummyBackendQueue : IBackendQueue
+{
+    /// <inheritdoc />
+    public long Depth => 0;
+
+    /// <inheritdoc />
+    public void Put(ReadOnlySpan<byte> record)
+    {
+        // Intentionally discarded: ephemeral data is allowed to be lost.
+    }
+
+    /// <inheritdoc />
+    public bool TryRead([NotNullWhen(true)] out byte[]? record)
+    {
+        record = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Empty()
+    {
+    }
+
+    /// <inheritdoc />
+    public void Close()
+    {
+    }
+
+    /// <inheritdoc />
+    public void Delete()
+    {
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,17 @@
+namespace Nsqd.DiskQueue;
+
+/// <summary>What one attempt to read the record at the read position produced.</summary>
+internal enum ReadOutcome
+{
+    /// <summary>A complete, valid record.</summary>
+    Record,
+
+    /// <summary>The completed segment has no more records: move to the next file.</summary>
+    EndOfSegment,
+
+    /// <summary>A completed segment's file does not exist (deleted before a crash, or by hand).</summary>
+    Missing,
+
+    /// <summary>Invalid length, torn or short record: the segment is bad.</summary>
+    Corrupt,
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. On a fresh machine (or CI) it first installs what the tests need:
+# python3 (the nsq-probe), Node.js + npm and the nsqjs package (the real NSQ client used for compatibility).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+have() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && have sudo && sudo="sudo -n"
+  if have apt-get; then
+    $sudo apt-get update -qq >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "test.sh: please install: $*" >&2
+  fi
+}
+have python3 || apt_install python3
+have node || apt_install nodejs
+have npm || apt_install npm
+if [ ! -d tests/Compat.Tests/node/node_modules/nsqjs ] && [ -f tests/Compat.Tests/node/package.json ]; then
+  (cd tests/Compat.Tests/node && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+fi
+
+log=$(mktemp)
+status=0
+dotnet test NsqAspire.sln -c Release "$@" 2>&1 | tee "$log" | grep -vE '^\s+[A-Za-z.]+ -> /|^\s*$|Determining projects|Restored /|up-to-date for restore' || true
+status=${PIPESTATUS[0]}
+
+# One plain closing line for every test assembly together: "Tests: N passed, N failed, N skipped".
+summary=$(grep -E '^(Passed!|Failed!)' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
+  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+if grep -qE 'error (CS|MSB|NU)[0-9]+' "$log"; then
+  grep -E 'error (CS|MSB|NU)[0-9]+' "$log" | sort -u | head -20
+  status=1
+fi
+rm -f "$log"
+echo "Tests: ${summary:-0 passed, 0 failed}"
+exit "$status"

@@ -1,0 +1,147 @@
+using System.Collections.Frozen;
+
+namespace Nsqd.Service.CommandLine;
+
+/// <summary>
+/// nsqd 1.3's flags (spec §4), each wired to its <see cref="Nsqd.Core.NsqdOptions"/> property. Flags for features this
+/// broker does not have yet are accepted and ignored with a warning, so existing nsqd command lines and config
+/// files keep working; wire them here when NsqdOptions gains the property.
+/// </summary>
+internal static class NsqdFlags
+{
+    private const string NotImplemented = "not implemented by this nsqd yet";
+    private const string Deprecated = "deprecated in nsqd and has no effect";
+
+    public static IReadOnlyList<NsqdFlag> All { get; } =
+    [
+        // These two steer parsing itself (NsqdCommandLine reads them first); they set no option.
+        NsqdFlag.String("config", null, "path to a TOML config file (keys are flag names with - turned into _)",
+            static (_, _) => { }, commandLineOnly: true),
+        NsqdFlag.Bool("version", false, "print version string and exit", static (_, _) => { }, commandLineOnly: true),
+
+        NsqdFlag.String("log-level", "info", "log level: debug, info, warn, error or fatal", (o, v) => o.LogLevel = v, NormalizeLogLevel),
+        NsqdFlag.String("log-prefix", "[nsqd] ", "log message prefix", null, ignoredNote: NotImplemented),
+        NsqdFlag.Bool("verbose", false, "[deprecated] has no effect, use --log-level", null, ignoredNote: Deprecated),
+        NsqdFlag.Int("node-id", null, "unique part of message IDs, in [0,1024) (default: hash of the hostname)",
+            (o, v) => o.NodeId = v, configName: "id"),
+        NsqdFlag.Bool("worker-id", false, "[deprecated] use --node-id", null, ignoredNote: Deprecated),
+
+        NsqdFlag.String("tcp-address", "0.0.0.0:4150", "<addr>:<port> to listen on for TCP clients", (o, v) => o.TcpAddress = v),
+        NsqdFlag.String("http-address", "0.0.0.0:4151", "<addr>:<port> to listen on for HTTP clients (empty disables HTTP)",
+            (o, v) => o.HttpAddress = v),
+        NsqdFlag.String("https-address", "0.0.0.0:4152", "<addr>:<port> to listen on for HTTPS clients (needs --tls-cert and --tls-key)",
+            (o, v) => o.HttpsAddress = v),
+        NsqdFlag.String("broadcast-address", null, "address registered with nsqlookupd (default: the hostname)",
+            (o, v) => o.BroadcastAddress = v),
+        NsqdFlag.Int("broadcast-tcp-port", 0, "TCP port registered with nsqlookupd (0: the port actually bound)",
+            (o, v) => o.BroadcastTcpPort = v),
+        NsqdFlag.Int("broadcast-http-port", 0, "HTTP port registered with nsqlookupd (0: the port actually bound)",
+            (o, v) => o.BroadcastHttpPort = v),
+        NsqdFlag.StringList("lookupd-tcp-address", "nsqlookupd_tcp_addresses", "nsqlookupd TCP address (may be given multiple times)",
+            (o, v) => o.LookupdTcpAddresses = v),
+        NsqdFlag.StringList("auth-http-address", "auth_http_addresses", "<addr>:<port> or URL of an auth server (may be given multiple times)",
+            (o, v) => o.AuthHttpAddresses = v),
+        NsqdFlag.String("auth-http-request-method", "get", "HTTP method for auth requests: get or post",
+            (o, v) => o.AuthHttpRequestMethod = v),
+        NsqdFlag.Duration("http-client-connect-timeout", "2s", "timeout for outgoing HTTP connects (auth, nsqlookupd)",
+            (o, v) => o.HttpClientConnectTimeout = v),
+        NsqdFlag.Duration("http-client-request-timeout", "5s", "timeout for outgoing HTTP requests (auth, nsqlookupd)",
+            (o, v) => o.HttpClientRequestTimeout = v),
+        NsqdFlag.String("topology-region", "", "region of this node (experiment topology-aware-consumption)", null, ignoredNote: NotImplemented),
+        NsqdFlag.String("topology-zone", "", "zone of this node (experiment topology-aware-consumption)", null, ignoredNote: NotImplemented),
+        NsqdFlag.StringList("enable-experiment", "enable_experiment", "enable an experiment (may be given multiple times)", null,
+            ignoredNote: NotImplemented),
+
+        NsqdFlag.String("data-path", "", "directory for nsqd.dat and disk queues (empty: the working directory)", (o, v) => o.DataPath = v),
+        NsqdFlag.Int("mem-queue-size", 10000, "messages kept in memory per topic and per channel", (o, v) => o.MemQueueSize = v),
+        NsqdFlag.Int64("max-bytes-per-file", 104857600, "bytes per disk queue file before rolling", (o, v) => o.MaxBytesPerFile = v),
+        NsqdFlag.Int("sync-every", 2500, "disk queue reads and writes between fsyncs", (o, v) => o.SyncEvery = v),
+        NsqdFlag.Duration("sync-timeout", "2s", "longest time between fsyncs of a busy disk queue", (o, v) => o.SyncTimeout = v),
+        NsqdFlag.Int("queue-scan-worker-pool-max", 4, "most workers scanning in-flight and deferred queues", null,
+            ignoredNote: NotImplemented),
+        NsqdFlag.Int("queue-scan-selection-count", 20, "channels sampled per queue scan", null, ignoredNote: NotImplemented),
+
+        NsqdFlag.Duration("msg-timeout", "1m0s", "default time before an in-flight message is requeued", (o, v) => o.MsgTimeout = v),
+        NsqdFlag.Duration("max-msg-timeout", "15m0s", "largest msg_timeout a client may ask for", (o, v) => o.MaxMsgTimeout = v),
+        NsqdFlag.Int("max-msg-size", 1048576, "largest message body in bytes", (o, v) => o.MaxMsgSize = v),
+        NsqdFlag.Int("max-body-size", 5242880, "largest command body in bytes", (o, v) => o.MaxBodySize = v),
+        NsqdFlag.Duration("max-req-timeout", "1h0m0s", "longest REQ or deferred publish delay", (o, v) => o.MaxReqTimeout = v),
+        NsqdFlag.Duration("max-heartbeat-interval", "1m0s", "largest heartbeat interval a client may ask for",
+            (o, v) => o.MaxHeartbeatInterval = v),
+        NsqdFlag.Int("max-rdy-count", 2500, "largest RDY count a client may send", (o, v) => o.MaxRdyCount = v),
+        NsqdFlag.Int("max-output-buffer-size", 65536, "largest output buffer a client may ask for, in bytes",
+            (o, v) => o.MaxOutputBufferSize = v),
+        NsqdFlag.Duration("max-output-buffer-timeout", "30s", "longest output buffer timeout a client may ask for",
+            (o, v) => o.MaxOutputBufferTimeout = v),
+        NsqdFlag.Duration("min-output-buffer-timeout", "25ms", "shortest output buffer timeout a client may ask for",
+            (o, v) => o.MinOutputBufferTimeout = v),
+        NsqdFlag.Duration("output-buffer-timeout", "250ms", "default output buffer timeout of a client",
+            (o, v) => o.OutputBufferTimeout = v),
+        NsqdFlag.Int("max-channel-consumers", 0, "most consumers per channel (0: unlimited)", (o, v) => o.MaxChannelConsumers = v),
+
+        NsqdFlag.String("statsd-address", "", "UDP <addr>:<port> of a statsd daemon to push stats to", null, ignoredNote: NotImplemented),
+        NsqdFlag.String("statsd-prefix", "nsq.%s", "prefix of statsd keys (%s: host and port)", null, ignoredNote: NotImplemented),
+        NsqdFlag.Duration("statsd-interval", "1m0s", "time between statsd pushes", null, ignoredNote: NotImplemented),
+        NsqdFlag.Bool("statsd-mem-stats", true, "push memory and GC stats to statsd", null, ignoredNote: NotImplemented),
+        NsqdFlag.Int("statsd-udp-packet-size", 508, "size of statsd UDP packets in bytes", null, ignoredNote: NotImplemented),
+        NsqdFlag.Bool("statsd-exclude-ephemeral", false, "leave ephemeral topics and channels out of statsd", null,
+            ignoredNote: NotImplemented),
+        NsqdFlag.FloatList("e2e-processing-latency-percentile", "e2e_processing_latency_percentiles",
+            "end-to-end latency percentile to track, in (0,1] (repeatable or comma list)",
+            (o, v) => o.E2EProcessingLatencyPercentiles = v),
+        NsqdFlag.Duration("e2e-processing-latency-window-time", "10m0s", "window of the end-to-end latency percentiles",
+            (o, v) => o.E2EProcessingLatencyWindowTime = v),
+
+        NsqdFlag.String("tls-cert", "", "path to the PEM certificate file", (o, v) => o.TlsCert = v),
+        NsqdFlag.String("tls-key", "", "path to the PEM key file", (o, v) => o.TlsKey = v),
+        NsqdFlag.String("tls-client-auth-policy", "", "client certificate policy: require or require-verify",
+            (o, v) => o.TlsClientAuthPolicy = v),
+        NsqdFlag.String("tls-root-ca-file", "", "path to the PEM CA bundle for client certificates and the auth server",
+            (o, v) => o.TlsRootCaFile = v),
+        NsqdFlag.String("tls-required", "false", "require TLS for clients: true, false or tcp-https", (o, v) => o.TlsRequired = v,
+            NormalizeTlsRequired, isBoolFlag: true),
+        NsqdFlag.String("tls-min-version", "tls1.0", "lowest TLS version accepted: tls1.0, tls1.1, tls1.2 or tls1.3",
+            (o, v) => o.TlsMinVersion = v, NormalizeTlsMinVersion),
+
+        NsqdFlag.Bool("deflate", true, "let clients negotiate deflate compression", (o, v) => o.Deflate = v),
+        NsqdFlag.Int("max-deflate-level", 6, "highest deflate level a client may ask for, 1 to 9", (o, v) => o.MaxDeflateLevel = v),
+        NsqdFlag.Bool("snappy", true, "let clients negotiate snappy compression", (o, v) => o.Snappy = v),
+    ];
+
+    public static FrozenDictionary<string, NsqdFlag> ByName { get; } = All.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public static FrozenDictionary<string, NsqdFlag> ByConfigName { get; } =
+        All.Where(f => f.ConfigName is not null).ToFrozenDictionary(f => f.ConfigName!, StringComparer.Ordinal);
+
+    // nsqd reads the level case-insensitively and fails on anything else.
+    private static string NormalizeLogLevel(string value)
+    {
+        var level = value.ToLowerInvariant();
+        return level is "debug" or "info" or "warn" or "error" or "fatal"
+            ? level
+            : throw new FormatException("expected debug, info, warn, error or fatal");
+    }
+
+    // A bool-style flag with one extra word: bare --tls-required means true.
+    private static string NormalizeTlsRequired(string value)
+    {
+        if (value == "tcp-https") return value;
+        try
+        {
+            return GoFlagValue.ParseBool(value) ? "true" : "false";
+        }
+        catch (FormatException)
+        {
+            throw new FormatException("expected true, false or tcp-https");
+        }
+    }
+
+    // nsqd's table lists tls1.0 to tls1.3 only (ssl3.0 is in its help text but rejected).
+    private static string NormalizeTlsMinVersion(string value)
+    {
+        var version = value.ToLowerInvariant();
+        return version is "tls1.0" or "tls1.1" or "tls1.2" or "tls1.3"
+            ? version
+            : throw new FormatException("expected tls1.0, tls1.1, tls1.2 or tls1.3");
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+// Lives in the hosting namespace on purpose: every service gets AddServiceDefaults/MapDefaultEndpoints
+// from its builder without an extra using.
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every NsqAspire process shares: OpenTelemetry (logs, metrics, traces), health checks, service discovery
+/// and resilient HttpClients. Services call <see cref="AddServiceDefaults{TBuilder}"/> on their builder and
+/// <see cref="MapDefaultEndpoints"/> on their app.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Liveness probe: answers as long as the process can serve HTTP at all.</summary>
+    public const string AlivePath = "/alive";
+
+    /// <summary>Readiness probe: runs every registered health check.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>Tag of the checks that <see cref="AlivePath"/> runs.</summary>
+    public const string LiveTag = "live";
+
+    // Our own instrumentation names. Wildcards let each component pick a sub-name ("Nsqd.Topics",
+    // "NsqAspire.Lookup", ...) without touching this file.
+    private static readonly string[] s_telemetrySources = ["Nsqd", "Nsqd.*", "NsqAspire", "NsqAspire.*"];
+
+    /// <summary>Adds telemetry, default health checks, service discovery and HttpClient resilience.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddDefaultTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        // nsqd calls nsqlookupd and the auth server over HTTP; retries, timeouts and name resolution
+        // apply to every HttpClient made through the factory.
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>OpenTelemetry for logs, metrics and traces, exported over OTLP when Aspire (or an operator) sets
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    public static TBuilder AddDefaultTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(s_telemetrySources))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(s_telemetrySources)
+                // Probes arrive every few seconds; tracing them would drown the real requests.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        // Without an endpoint the exporter would retry against localhost:4317 forever; only wire it when asked.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers the "self" check (tagged <see cref="LiveTag"/>) that the liveness probe runs.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c> (all checks) and <c>/alive</c> (live-tagged checks only). Mapped in every
+    /// environment, not only Development: Aspire, orchestrators and NSQ operators all probe them.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(LiveTag),
+        });
+
+        return app;
+    }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+}

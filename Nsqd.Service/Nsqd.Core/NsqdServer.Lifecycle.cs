@@ -52,7 +52,8 @@ public sealed partial class NsqdServer
                     lo.Protocols = HttpProtocols.Http1;
                     lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
                     {
-                        ServerCertificate = brokerRef!.Tls!.Certificate,
+                        // Kestrel runs this callback inside Build(), before brokerRef is set: resolve the certificate per handshake.
+                        ServerCertificateSelector = (_, _) => brokerRef!.Tls!.Certificate,
                     });
                     httpsListen = lo;
                 });

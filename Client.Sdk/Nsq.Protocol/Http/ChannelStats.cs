@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Nsq.Protocol.Http;
+
+/// <summary>Spec §3.3: one channel in /stats (channels are sorted by name).</summary>
+public sealed class ChannelStats
+{
+    [JsonPropertyName("channel_name")] public string ChannelName { get; set; } = "";
+    [JsonPropertyName("depth")] public long Depth { get; set; }
+    [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
+    [JsonPropertyName("in_flight_count")] public int InFlightCount { get; set; }
+    [JsonPropertyName("deferred_count")] public int DeferredCount { get; set; }
+    /// <summary>Messages put into this channel since start.</summary>
+    [JsonPropertyName("message_count")] public long MessageCount { get; set; }
+    [JsonPropertyName("requeue_count")] public long RequeueCount { get; set; }
+    [JsonPropertyName("timeout_count")] public long TimeoutCount { get; set; }
+    /// <summary>Always present, also when <see cref="Clients"/> is left out.</summary>
+    [JsonPropertyName("client_count")] public int ClientCount { get; set; }
+    /// <summary>Empty when no client is subscribed; null with <c>include_clients=false</c>.</summary>
+    [JsonPropertyName("clients")] public List<ClientStats>? Clients { get; set; }
+    [JsonPropertyName("paused")] public bool Paused { get; set; }
+    [JsonPropertyName("e2e_processing_latency")] public LatencyResult E2eProcessingLatency { get; set; } = new();
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Nsq.Protocol.Http;
+
+/// <summary>Spec §3.3: one topic in /stats (topics are sorted by name).</summary>
+public sealed class TopicStats
+{
+    [JsonPropertyName("topic_name")] public string TopicName { get; set; } = "";
+    /// <summary>Sorted by name; empty (never null) when the topic has no channel.</summary>
+    [JsonPropertyName("channels")] public List<ChannelStats> Channels { get; set; } = [];
+    /// <summary>Memory + backend.</summary>
+    [JsonPropertyName("depth")] public long Depth { get; set; }
+    [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
+    /// <summary>Messages published since start (not persisted).</summary>
+    [JsonPropertyName("message_count")] public long MessageCount { get; set; }
+    /// <summary>Body bytes published since start.</summary>
+    [JsonPropertyName("message_bytes")] public long MessageBytes { get; set; }
+    [JsonPropertyName("paused")] public bool Paused { get; set; }
+    [JsonPropertyName("e2e_processing_latency")] public LatencyResult E2eProcessingLatency { get; set; } = new();
+}

@@ -34,6 +34,9 @@ internal sealed partial class Broker
     public TlsSettings? Tls { get; }
 
     public NsqdOptions Options { get; }
+    /// <summary>The ports actually bound (what /info reports; -1 when not listening).</summary>
+    public int ListeningTcpPort { get; set; } = -1;
+    public int ListeningHttpPort { get; set; } = -1;
     public ILogger Logger { get; }
     public BrokerStorage Storage { get; }
     public DateTimeOffset StartTime { get; }

@@ -91,6 +91,8 @@ public sealed partial class NsqdServer
         TcpEndPoint = (IPEndPoint)_tcpListen.EndPoint;
         HttpEndPoint = _httpListen?.EndPoint as IPEndPoint;
         HttpsEndPoint = _httpsListen?.EndPoint as IPEndPoint;
+        Broker.ListeningTcpPort = TcpEndPoint.Port;
+        Broker.ListeningHttpPort = HttpEndPoint?.Port ?? -1;
         if (Options.BroadcastTcpPort == 0) Options.BroadcastTcpPort = TcpEndPoint.Port;
         if (Options.BroadcastHttpPort == 0 && HttpEndPoint is not null) Options.BroadcastHttpPort = HttpEndPoint.Port;
         Broker.Logger.LogInformation("nsqd v{Version} TCP {Tcp} HTTP {Http} data {Data}", NsqdOptions.Version, TcpEndPoint, HttpEndPoint, Broker.Storage.DataPath);

@@ -6,8 +6,8 @@ namespace Nsqd.Core.Http;
 
 /// <summary>
 /// Spec §3.3: the /stats model, as nsqd's GetStats builds it. Topics and channels sorted by name (ordinal, like Go's
-/// string compare). <c>topics</c> is null when the <c>topic=</c> filter names no topic, and an empty list when there
-/// is no topic at all or the channel filter matched none (nsqd 1.3 builds it with <c>make(..., 0)</c>).
+/// string compare). <c>topics</c> is null when the <c>topic=</c> filter names no topic or no topic exists (spec §3.3),
+/// and an empty list when topics exist but the channel filter matched none.
 /// </summary>
 internal static class StatsCollector
 {
@@ -32,6 +32,8 @@ internal static class StatsCollector
         if (topicFilter.Length == 0)
         {
             topics = [.. broker.Topics];
+            // Spec §3.3: "null when no topic matches the filter / none exist".
+            if (topics.Length == 0) return null;
             Array.Sort(topics, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         }
         else if (broker.FindTopic(topicFilter) is { } one)

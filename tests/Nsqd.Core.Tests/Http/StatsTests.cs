@@ -110,7 +110,7 @@ public class StatsTests
         await using var b = await TestBroker.StartAsync();
         using var http = b.HttpClient();
         var s = await http.StatsJsonAsync();
-        Assert.Equal("[]", s.GetProperty("topics").GetRawText());
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("topics").ValueKind);
         Assert.Equal(JsonValueKind.Null, s.GetProperty("producers").ValueKind);
 
         await HttpAssert.OkEmptyAsync(await http.PostAsync("/topic/create?topic=nc"));

@@ -50,10 +50,11 @@ public sealed partial class NsqdServer
                 k.Listen(https, lo =>
                 {
                     lo.Protocols = HttpProtocols.Http1;
-                    lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    // The same SslServerAuthenticationOptions as the TCP upgrade: certificate, --tls-min-version and the
+                    // client-certificate policy. Resolved per handshake because this runs inside Build(), before brokerRef is set.
+                    lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.TlsHandshakeCallbackOptions
                     {
-                        // Kestrel runs this callback inside Build(), before brokerRef is set: resolve the certificate per handshake.
-                        ServerCertificateSelector = (_, _) => brokerRef!.Tls!.Certificate,
+                        OnConnection = _ => ValueTask.FromResult(brokerRef!.Tls!.ServerOptions),
                     });
                     httpsListen = lo;
                 });

@@ -37,6 +37,10 @@ public sealed partial class NsqdServer
         var https = options.TlsEnabled && !string.IsNullOrEmpty(options.HttpsAddress) ? AddressParser.Parse(options.HttpsAddress, "--https-address") : null;
         ListenOptions? tcpListen = null, httpListen = null, httpsListen = null;
         Broker? brokerRef = null;
+        // A command body (MPUB, up to --max-body-size) is parsed only once it is fully buffered, so a connection's input
+        // pipe must hold one whole body: the transport's 1 MiB default would stall a 5 MiB MPUB forever.
+        var readBuffer = Math.Max(options.MaxBodySize, options.MaxMsgSize) + 64L * 1024;
+        builder.WebHost.UseSockets(s => s.MaxReadBufferSize = readBuffer);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(tcp, lo =>
@@ -60,6 +64,7 @@ public sealed partial class NsqdServer
                 });
             }
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodySize, options.MaxMsgSize) + 1L;
+            k.Limits.MaxRequestBufferSize = readBuffer;
         });
         builder.Services.AddSingleton(sp => new Broker(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Nsqd")));
         builder.Services.AddSingleton<NsqdConnectionHandler>();

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Local throughput benchmark, after nsq's bench.sh (spec §8): start our nsqd, run bench_writer then bench_reader
+# (tests/Benchmarks/Nsq.LoadGen) against it, repeat, print the medians.
+#
+#   ./bench.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
+#
+# Each run gets a fresh broker (new free ports, empty temp data path), so runs do not see each other's backlog.
+# Environment:
+#   NSQD_TCP=host:port   use an already running nsqd instead of starting one (mem-queue-size is then its own; each run
+#                        uses its own topic sub_bench_<pid>_<run> so that backlogs do not mix)
+#   CONNECTIONS=N        connections per tool (default: processor count, like GOMAXPROCS workers)
+#   RDY=N                reader RDY per connection (default 2500, nsqd's max-rdy-count)
+#   PIPELINE=N           MPUBs outstanding per writer connection (default 1, as bench_writer)
+#   CREATE_CHANNEL=0     do not create the channel before writing (then the writer fills the topic's own queue and the
+#                        reader's SUB drains it; default 1, what nsq's bench.sh meant with its create_channel call)
+#   NSQD_ARGS="..."      extra flags for the broker
+#   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench); SKIP_BUILD=1 reuses it
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+size=${1:-200}
+batch=${2:-200}
+memq=${3:-10000}
+runs=${4:-3}
+runfor=${5:-10s}
+case "${1:-}" in -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+for n in "$size" "$batch" "$memq" "$runs"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench.sh: not a number: $n" >&2; exit 2; }
+done
+
+art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench}
+loadgen="$art/bin/Nsq.LoadGen/release/Nsq.LoadGen.dll"
+nsqd_dll=${NSQD_DLL:-$art/bin/Nsqd.Service/release/Nsqd.Service.dll}
+connections=${CONNECTIONS:-$(nproc 2>/dev/null || echo 2)}
+rdy=${RDY:-2500}
+pipeline=${PIPELINE:-1}
+create_channel=${CREATE_CHANNEL:-1}
+
+build() {
+  echo "# building $1 (Release, artifacts $art)"
+  if ! dotnet build "$1" -c Release --artifacts-path "$art" -nologo -v q -clp:NoSummary; then
+    echo "bench.sh: build of $1 failed" >&2
+    return 1
+  fi
+}
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  build tests/Benchmarks/Nsq.LoadGen/Nsq.LoadGen.csproj
+  if [ -z "${NSQD_TCP:-}" ]; then
+    build Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj || {
+      echo "bench.sh: cannot build the broker; start one yourself and run with NSQD_TCP=host:port" >&2
+      exit 1
+    }
+  fi
+fi
+
+broker_pid=""
+broker_dir=""
+stop_broker() {
+  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then
+    kill -TERM "$broker_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
+  fi
+  broker_pid=""
+  if [ -n "$broker_dir" ]; then rm -rf "$broker_dir"; fi
+  broker_dir=""
+}
+trap stop_broker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 40000))
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+}
+
+start_broker() {
+  local tcp http
+  tcp=$(free_port)
+  http=$(free_port)
+  while [ "$http" = "$tcp" ]; do http=$(free_port); done
+  broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/nsq-bench.XXXXXX")
+  mkdir -p "$broker_dir/data"
+  # shellcheck disable=SC2086
+  dotnet "$nsqd_dll" --tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" \
+    --data-path="$broker_dir/data" --mem-queue-size="$memq" ${NSQD_ARGS:-} >"$broker_dir/nsqd.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 200); do
+    if port_in_use "$tcp"; then tcp_address="127.0.0.1:$tcp"; return 0; fi
+    kill -0 "$broker_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench.sh: the broker did not start; its log:" >&2
+  cat "$broker_dir/nsqd.log" >&2
+  return 1
+}
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
+
+writer_ops=() reader_ops=() writer_mb=() reader_mb=()
+echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel"
+for run in $(seq 1 "$runs"); do
+  topic=sub_bench
+  if [ -n "${NSQD_TCP:-}" ]; then
+    tcp_address=$NSQD_TCP
+    topic="sub_bench_$$_$run"
+  else
+    start_broker
+  fi
+  echo "## run $run/$runs against $tcp_address (topic $topic)"
+  flags=(--nsqd-tcp-address="$tcp_address" --topic="$topic" --channel=ch --size="$size" --batch-size="$batch"
+         --runfor="$runfor" --rdy="$rdy" --connections="$connections" --pipeline="$pipeline")
+  [ "$create_channel" = 1 ] || flags+=(--create-channel=false)
+  out=$(dotnet "$loadgen" both "${flags[@]}") || { echo "$out"; echo "bench.sh: load tool failed" >&2; exit 1; }
+  echo "$out"
+  writer_ops+=("$(echo "$out" | grep '^\[writer\]' | field ops_per_sec)")
+  writer_mb+=("$(echo "$out" | grep '^\[writer\]' | field mb_per_sec)")
+  reader_ops+=("$(echo "$out" | grep '^\[reader\]' | field ops_per_sec)")
+  reader_mb+=("$(echo "$out" | grep '^\[reader\]' | field mb_per_sec)")
+  if [ -z "${NSQD_TCP:-}" ]; then stop_broker; fi
+done
+
+echo "# medians over $runs run(s) (size=$size batch=$batch mem-queue-size=$memq runfor=$runfor)"
+printf 'writer: %s msgs/s  %s mb/s   (runs: %s)\n' "$(printf '%s\n' "${writer_ops[@]}" | median)" \
+  "$(printf '%s\n' "${writer_mb[@]}" | median)" "${writer_ops[*]}"
+printf 'reader: %s msgs/s  %s mb/s   (runs: %s)\n' "$(printf '%s\n' "${reader_ops[@]}" | median)" \
+  "$(printf '%s\n' "${reader_mb[@]}" | median)" "${reader_ops[*]}"

@@ -1,0 +1,146 @@
+using System.Globalization;
+
+namespace Nsq.LoadGen;
+
+/// <summary>What to run: bench_writer, bench_reader, or both in sequence against the same topic (nsq's bench.sh).</summary>
+internal enum LoadGenMode
+{
+    Writer,
+    Reader,
+    Both,
+}
+
+/// <summary>
+/// The flags of nsq's <c>bench_writer</c> / <c>bench_reader</c> (spec §8), plus a few of our own. Parsed like Go's flag
+/// package: <c>-name=value</c>, <c>--name=value</c>, <c>-name value</c>; booleans may omit the value.
+/// </summary>
+internal sealed class LoadGenOptions
+{
+    public LoadGenMode Mode { get; set; } = LoadGenMode.Writer;
+    public string TcpAddress { get; set; } = "127.0.0.1:4150";
+    public string Topic { get; set; } = "sub_bench";
+    public string Channel { get; set; } = "ch";
+    public int Size { get; set; } = 200;
+    public int BatchSize { get; set; } = 200;
+    public TimeSpan RunFor { get; set; } = TimeSpan.FromSeconds(10);
+    public int Rdy { get; set; } = 2500;
+    public int Connections { get; set; } = Environment.ProcessorCount;
+    /// <summary>bench_writer's <c>--deadline "YYYY-MM-DD HH:MM:SS"</c> (local time): synchronised start of several processes.</summary>
+    public DateTime? Deadline { get; set; }
+    /// <summary>MPUBs in flight per connection; bench_writer waits for each OK (1).</summary>
+    public int Pipeline { get; set; } = 1;
+    /// <summary>Reader: stop once no message arrived for this long (0 = run the whole runfor, as bench_reader).</summary>
+    public TimeSpan? IdleExit { get; set; }
+    /// <summary>Reader: print the running count to stderr this often (0 = off).</summary>
+    public TimeSpan Progress { get; set; }
+    /// <summary>Create the channel (one SUB, then disconnect) before writing, like nsq's bench.sh does over HTTP.</summary>
+    public bool? CreateChannel { get; set; }
+
+    public TimeSpan EffectiveIdleExit => IdleExit ?? (Mode == LoadGenMode.Both ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
+    public bool EffectiveCreateChannel => CreateChannel ?? Mode == LoadGenMode.Both;
+
+    public const string Usage = """
+        usage: Nsq.LoadGen [writer|reader|both] [flags]
+          --mode writer|reader|both         what to run (or the first argument); default writer
+          --nsqd-tcp-address <host:port>    default 127.0.0.1:4150
+          --topic <name>                    default sub_bench
+          --channel <name>                  default ch (reader)
+          --size <bytes>                    message size, default 200 (writer)
+          --batch-size <n>                  messages per MPUB, default 200 (writer)
+          --runfor <duration>               Go duration, default 10s
+          --rdy <n>                         RDY per connection, default 2500 (reader)
+          --connections|--workers <n>       default = processor count
+          --deadline "YYYY-MM-DD HH:MM:SS"  start at this local time
+          --pipeline <n>                    MPUBs outstanding per connection, default 1 (writer)
+          --idle-exit <duration>            reader stops after this long without a message (0 = off;
+                                            default 0, 1s in both mode); the duration then ends at the last message
+          --progress <duration>             reader: print the running count to stderr this often (0 = off)
+          --create-channel[=true|false]     SUB once before writing so the channel exists (default: true in both mode)
+        """;
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="FormatException"/> with a message for the user.</summary>
+    public static LoadGenOptions Parse(string[] args)
+    {
+        var o = new LoadGenOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith('-'))
+            {
+                o.Mode = ParseMode(a);
+                continue;
+            }
+            var name = a.TrimStart('-');
+            string? value = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            string Next()
+            {
+                if (value is not null) return value;
+                if (i + 1 >= args.Length) throw new FormatException($"flag needs an argument: -{name}");
+                return args[++i];
+            }
+            switch (name)
+            {
+                case "h" or "help":
+                    throw new HelpRequestedException();
+                case "mode": o.Mode = ParseMode(Next()); break;
+                case "nsqd-tcp-address": o.TcpAddress = Next(); break;
+                case "topic": o.Topic = Next(); break;
+                case "channel": o.Channel = Next(); break;
+                case "size": o.Size = PositiveInt(name, Next()); break;
+                case "batch-size": o.BatchSize = PositiveInt(name, Next()); break;
+                case "runfor": o.RunFor = GoDuration.Parse(Next()); break;
+                case "rdy": o.Rdy = PositiveInt(name, Next()); break;
+                case "connections" or "workers": o.Connections = PositiveInt(name, Next()); break;
+                case "pipeline": o.Pipeline = PositiveInt(name, Next()); break;
+                case "idle-exit": o.IdleExit = GoDuration.Parse(Next()); break;
+                case "progress": o.Progress = GoDuration.Parse(Next()); break;
+                case "deadline":
+                    var d = Next();
+                    o.Deadline = d.Length == 0 ? null : DateTime.ParseExact(d, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal);
+                    break;
+                case "create-channel":
+                    o.CreateChannel = value is null || bool.Parse(value);
+                    break;
+                default:
+                    throw new FormatException($"flag provided but not defined: -{name}");
+            }
+        }
+        return o;
+    }
+
+    private static LoadGenMode ParseMode(string s) => s switch
+    {
+        "writer" => LoadGenMode.Writer,
+        "reader" => LoadGenMode.Reader,
+        "both" => LoadGenMode.Both,
+        _ => throw new FormatException($"unknown mode {s} (writer, reader or both)"),
+    };
+
+    private static int PositiveInt(string name, string s)
+    {
+        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v <= 0)
+            throw new FormatException($"invalid value \"{s}\" for flag -{name}: must be a positive integer");
+        return v;
+    }
+}
+
+internal sealed class HelpRequestedException : Exception
+{
+    public HelpRequestedException() : base("help requested")
+    {
+    }
+
+    public HelpRequestedException(string message) : base(message)
+    {
+    }
+
+    public HelpRequestedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

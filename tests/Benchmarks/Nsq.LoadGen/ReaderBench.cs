@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using Nsq.Protocol.V2;
+
+namespace Nsq.LoadGen;
+
+/// <summary>
+/// bench_reader (spec §8): per connection IDENTIFY + <c>SUB topic channel</c>, then <c>RDY --rdy</c>, FIN for every message.
+/// bench_reader flushes its FINs when more than 75% of RDY are unflushed; with an async socket the FINs of everything a
+/// receive brought in are sent together after parsing it, which never holds back more than that. The run ends after
+/// <c>--runfor</c>, or — with <c>--idle-exit</c> — once the backlog is drained, the duration then ending at the last message.
+/// </summary>
+internal static class ReaderBench
+{
+    private const int ReceiveBufferSize = 256 * 1024;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    public static async Task CreateChannelAsync(LoadGenOptions o, EndPoint endPoint)
+    {
+        using var c = await NsqConnection.ConnectAsync(endPoint, 4096, 4096, CancellationToken.None).ConfigureAwait(false);
+        c.WriteHandshake("bench_create_channel");
+        CommandWriter.Sub(c.Output, o.Topic, o.Channel);
+        await c.FlushAsync().ConfigureAwait(false);
+        await c.ExpectOkAsync("IDENTIFY").ConfigureAwait(false);
+        await c.ExpectOkAsync("SUB").ConfigureAwait(false);
+    }
+
+    /// <summary>One receive buffer's worth of FINs at most (a FIN is 21 bytes, a message frame at least 34 + size).</summary>
+    private static int OutputBufferSize(LoadGenOptions o) => Math.Max(64 * 1024, ReceiveBufferSize / (34 + o.Size) * 21 + 4096);
+
+    public static async Task<BenchResult> RunAsync(LoadGenOptions o, EndPoint endPoint)
+    {
+        var connections = new NsqConnection[o.Connections];
+        var stats = new WorkerStats[o.Connections];
+        try
+        {
+            for (var i = 0; i < connections.Length; i++)
+            {
+                var c = connections[i] = await NsqConnection.ConnectAsync(endPoint, ReceiveBufferSize, OutputBufferSize(o), CancellationToken.None).ConfigureAwait(false);
+                // Pipelined like bench_reader: IDENTIFY and SUB go out together, then both OKs are read.
+                c.WriteHandshake("bench_reader");
+                CommandWriter.Sub(c.Output, o.Topic, o.Channel);
+                await c.FlushAsync().ConfigureAwait(false);
+                await c.ExpectOkAsync("IDENTIFY").ConfigureAwait(false);
+                await c.ExpectOkAsync("SUB").ConfigureAwait(false);
+                stats[i] = new WorkerStats();
+            }
+            await Program.WaitForDeadlineAsync(o).ConfigureAwait(false);
+
+            var stop = new StopSignal();
+            var gcBefore = GcSnapshot.Take();
+            var start = Stopwatch.GetTimestamp();
+            var workers = new Task[connections.Length];
+            for (var i = 0; i < workers.Length; i++)
+            {
+                var (c, s) = (connections[i], stats[i]);
+                workers[i] = Task.Run(() => WorkerAsync(c, o, s, stop));
+            }
+
+            var (messages, end) = await MonitorAsync(o, stats, start).ConfigureAwait(false);
+            stop.Set();
+            var gc = GcSnapshot.Take().Since(gcBefore);
+            // Unblock the pending receives: closing the sockets is the stop signal a reader waiting for data sees.
+            foreach (var c in connections) c.Dispose();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+
+            long errors = 0;
+            string? firstError = null;
+            foreach (var s in stats)
+            {
+                errors += s.Errors;
+                firstError ??= s.FirstError;
+            }
+            return new BenchResult("reader", o, messages, BenchResult.ElapsedNanoseconds(start, end), gc, errors, firstError);
+        }
+        finally
+        {
+            foreach (var c in connections) c?.Dispose();
+        }
+    }
+
+    /// <summary>Waits for runfor (or idle-exit); returns the count and the timestamp the measurement ends at.</summary>
+    private static async Task<(long Messages, long End)> MonitorAsync(LoadGenOptions o, WorkerStats[] stats, long start)
+    {
+        var runForTicks = (long)(o.RunFor.TotalSeconds * Stopwatch.Frequency);
+        var idle = o.EffectiveIdleExit;
+        var idleTicks = (long)(idle.TotalSeconds * Stopwatch.Frequency);
+        var progressTicks = (long)(o.Progress.TotalSeconds * Stopwatch.Frequency);
+        var nextProgress = start + progressTicks;
+        long last = 0, lastProgress = 0;
+        var lastChange = start;
+        using var timer = new PeriodicTimer(PollInterval);
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now - start >= runForTicks) return (Sum(stats), now);
+            var total = Sum(stats);
+            if (progressTicks > 0 && now >= nextProgress)
+            {
+                var seconds = (now - start) / (double)Stopwatch.Frequency;
+                await Console.Error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"[reader] t={seconds:F2}s msgs={total} +{total - lastProgress}")).ConfigureAwait(false);
+                lastProgress = total;
+                nextProgress += progressTicks;
+            }
+            if (total != last)
+            {
+                last = total;
+                lastChange = now;
+            }
+            else if (idle > TimeSpan.Zero && now - lastChange >= idleTicks)
+            {
+                return (total, lastChange);
+            }
+            await timer.WaitForNextTickAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static long Sum(WorkerStats[] stats)
+    {
+        long total = 0;
+        foreach (var s in stats) total += Volatile.Read(ref s.Messages);
+        return total;
+    }
+
+    /// <summary>The hot loop: parse every frame in place, FIN each message by its 16 id bytes, flush once per receive.</summary>
+    private static async Task WorkerAsync(NsqConnection c, LoadGenOptions o, WorkerStats stats, StopSignal stop)
+    {
+        var output = c.Output;
+        long messages = 0;
+        try
+        {
+            CommandWriter.Rdy(output, o.Rdy);
+            await c.FlushAsync().ConfigureAwait(false);
+            while (!stop.IsSet)
+            {
+                if (!await c.ReceiveAsync().ConfigureAwait(false))
+                {
+                    if (!stop.IsSet) throw new IOException("connection closed by nsqd");
+                    break;
+                }
+                while (c.TryReadFrame(out var frame))
+                {
+                    var data = frame.Data.FirstSpan;
+                    switch (frame.Type)
+                    {
+                        case FrameType.Message:
+                            CommandWriter.Fin(output, data.Slice(MessageLayout.IdOffset, MessageId.Length));
+                            messages++;
+                            break;
+                        case FrameType.Response when data.SequenceEqual(Responses.Heartbeat):
+                            CommandWriter.Nop(output);
+                            break;
+                        case FrameType.Error:
+                            // E_FIN_FAILED is non-fatal; anything else closes the connection and shows up as EOF next.
+                            stats.Errors++;
+                            stats.FirstError ??= NsqConnection.Text(frame);
+                            break;
+                    }
+                }
+                Volatile.Write(ref stats.Messages, messages);
+                if (output.WrittenCount > 0) await c.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            if (!stop.IsSet)
+            {
+                stats.Errors++;
+                stats.FirstError ??= ex.Message;
+            }
+        }
+    }
+}

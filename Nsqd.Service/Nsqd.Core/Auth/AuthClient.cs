@@ -48,12 +48,12 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
         using var request = options.AuthHttpRequestMethod == "post"
             ? new HttpRequestMessage(HttpMethod.Post, endpoint)
             {
-                Content = new StringContent(
-                    $"{{\"common_name\":[{Json(commonName)}],\"remote_ip\":[{Json(remoteIp)}],\"secret\":[{Json(secret)}],\"tls\":[\"{tlsText}\"]}}",
-                    Encoding.UTF8, "application/json"),
+                // Go's json.Marshal of the url.Values map: keys sorted, each value an array of strings.
+                Content = JsonContent(
+                    $"{{\"common_name\":[{GoEncoding.JsonQuote(commonName)}],\"remote_ip\":[{GoEncoding.JsonQuote(remoteIp)}],\"secret\":[{GoEncoding.JsonQuote(secret)}],\"tls\":[\"{tlsText}\"]}}"),
             }
             : new HttpRequestMessage(HttpMethod.Get,
-                $"{endpoint}{(endpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?")}common_name={Uri.EscapeDataString(commonName)}&remote_ip={Uri.EscapeDataString(remoteIp)}&secret={Uri.EscapeDataString(secret)}&tls={tlsText}");
+                $"{endpoint}{(endpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?")}common_name={GoEncoding.QueryEscape(commonName)}&remote_ip={GoEncoding.QueryEscape(remoteIp)}&secret={GoEncoding.QueryEscape(secret)}&tls={tlsText}");
         request.Headers.TryAddWithoutValidation("Accept", "application/vnd.nsq; version=1.0");
         using var response = await _http.SendAsync(request).ConfigureAwait(false);
         if ((int)response.StatusCode != 200) throw new AuthFailedException($"got response {(int)response.StatusCode}");
@@ -83,9 +83,14 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
         return new AuthState(r.Identity, r.IdentityUrl, grants, Clock.NowMs + r.Ttl * 1000L);
     }
 
-    private static Regex Compile(string pattern) => new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private static ByteArrayContent JsonContent(string json)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
 
-    private static string Json(string s) => $"\"{JsonEncodedText.Encode(s)}\"";
+    private static Regex Compile(string pattern) => new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Nsq.Protocol.Identify;
 using Nsq.Protocol.V2;
 using Nsqd.Core.Auth;
 using Nsqd.Core.Infrastructure;
@@ -51,14 +49,20 @@ internal sealed partial class ClientSession
         }
         _authSecret = secret;
         _auth = state;
-        var response = new AuthResponse { Identity = state.Identity, IdentityUrl = state.IdentityUrl, PermissionCount = state.Grants.Count };
-        FrameWriter.WriteResponse(_responses, JsonSerializer.SerializeToUtf8Bytes(response, IdentifyJsonContext.Default.AuthResponse));
+        // Written as Go's json.Marshal does (UTF-8 as is, <>& escaped in lower-case hex), not System.Text.Json's escaping.
+        var response = $"{{\"identity\":{GoEncoding.JsonQuote(state.Identity)},\"identity_url\":{GoEncoding.JsonQuote(state.IdentityUrl)},\"permission_count\":{state.Grants.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}";
+        FrameWriter.WriteResponse(_responses, System.Text.Encoding.UTF8.GetBytes(response));
         await FlushResponsesAsync().ConfigureAwait(false);
         return true;
     }
 
+    /// <summary>remote_ip as Go prints it: an IPv4 client of a dual-stack listener is plain IPv4, not ::ffff:a.b.c.d.</summary>
     private Task<AuthState> QueryAuthAsync(string secret)
-        => Broker.AuthClient.QueryAsync(secret, RemoteEndPoint?.Address.ToString() ?? "", Tls is not null, Tls?.CommonName ?? "");
+    {
+        var address = RemoteEndPoint?.Address;
+        if (address is { IsIPv4MappedToIPv6: true }) address = address.MapToIPv4();
+        return Broker.AuthClient.QueryAsync(secret, address?.ToString() ?? "", Tls is not null, Tls?.CommonName ?? "");
+    }
 
     public AuthState? AuthInfo => _auth;
 

@@ -14,18 +14,14 @@ internal sealed partial class ClientSession
         var body = ReadSmallBody("IDENTIFY", ref buffer);
         if (body is null) return CommandOutcome.NeedMore;
 
-        IdentifyRequest? req;
-        try
-        {
-            req = JsonSerializer.Deserialize(body, IdentifyJsonContext.Default.IdentifyRequest);
-        }
-        catch (JsonException)
-        {
-            req = null;
-        }
-        if (req is null) throw Fail(ErrorCode.BadBody, "IDENTIFY failed to decode JSON body");
+        var req = IdentifyBody.Decode(body) ?? throw Fail(ErrorCode.BadBody, "IDENTIFY failed to decode JSON body");
 
         var o = Broker.Options;
+        // nsqd records the names first, then validates in this order: heartbeat, output buffer timeout, output buffer
+        // size, sample rate, msg timeout (the first failure is the one reported).
+        ClientId = req.ClientId ?? "";
+        Hostname = req.Hostname ?? "";
+        UserAgent = req.UserAgent ?? "";
         long heartbeat = req.HeartbeatInterval switch
         {
             -1 => 0,
@@ -33,19 +29,19 @@ internal sealed partial class ClientSession
             var v when v >= 1000 && v <= o.MaxHeartbeatInterval.TotalMilliseconds => v,
             var v => throw Fail(ErrorCode.BadBody, $"IDENTIFY heartbeat interval ({v}) is invalid"),
         };
-        int bufferSize = req.OutputBufferSize switch
-        {
-            -1 => 1,
-            0 => 16384,
-            var v when v >= 64 && v <= o.MaxOutputBufferSize => v,
-            var v => throw Fail(ErrorCode.BadBody, $"IDENTIFY output buffer size ({v}) is invalid"),
-        };
         long bufferTimeout = req.OutputBufferTimeout switch
         {
             -1 => 0,
             0 => (long)o.OutputBufferTimeout.TotalMilliseconds,
             var v when v >= o.MinOutputBufferTimeout.TotalMilliseconds && v <= o.MaxOutputBufferTimeout.TotalMilliseconds => v,
             var v => throw Fail(ErrorCode.BadBody, $"IDENTIFY output buffer timeout ({v}) is invalid"),
+        };
+        int bufferSize = req.OutputBufferSize switch
+        {
+            -1 => 1,
+            0 => 16384,
+            var v when v >= 64 && v <= o.MaxOutputBufferSize => (int)v,
+            var v => throw Fail(ErrorCode.BadBody, $"IDENTIFY output buffer size ({v}) is invalid"),
         };
         if (req.OutputBufferSize == -1) bufferTimeout = 0;
         if (req.SampleRate is < 0 or > 99) throw Fail(ErrorCode.BadBody, $"IDENTIFY sample rate ({req.SampleRate}) is invalid");
@@ -56,29 +52,29 @@ internal sealed partial class ClientSession
             var v => throw Fail(ErrorCode.BadBody, $"IDENTIFY msg timeout ({v}) is invalid"),
         };
 
-        var tls = req.TlsV1 && o.TlsEnabled;
-        var snappy = req.Snappy && o.Snappy;
-        var deflate = req.Deflate && o.Deflate;
-        if (snappy && deflate) throw Fail(ErrorCode.IdentifyFailed, "cannot enable both deflate and snappy compression");
-        var level = req.DeflateLevel <= 0 ? 6 : req.DeflateLevel;
-        level = Math.Min(level, o.MaxDeflateLevel);
-
-        ClientId = req.ClientId ?? "";
-        Hostname = req.Hostname ?? "";
-        UserAgent = req.UserAgent ?? "";
         HeartbeatIntervalMs = heartbeat;
         _nextHeartbeatMs = Infrastructure.Clock.NowMs + heartbeat;
         OutputBufferSize = bufferSize;
         OutputBufferTimeoutMs = bufferTimeout;
         SampleRate = req.SampleRate;
         MsgTimeoutMs = msgTimeout;
-        DeflateLevel = level;
 
+        // Without feature negotiation nsqd answers OK before looking at TLS or compression: nothing is upgraded and
+        // asking for both compressions is no error.
         if (!req.FeatureNegotiation)
         {
             FrameWriter.WriteResponse(_responses, Responses.Ok);
             return CommandOutcome.Done;
         }
+
+        var tls = req.TlsV1 && Broker.Tls is not null;
+        var snappy = req.Snappy && o.Snappy;
+        var deflate = req.Deflate && o.Deflate;
+        // The requested level counts only when deflate is negotiated; the report is the default 6 otherwise (clamped).
+        var level = (int)Math.Min(deflate && req.DeflateLevel > 0 ? req.DeflateLevel : 6, o.MaxDeflateLevel);
+        if (snappy && deflate) throw Fail(ErrorCode.IdentifyFailed, "cannot enable both deflate and snappy compression");
+        DeflateLevel = level;
+
         var response = new IdentifyResponse
         {
             MaxRdyCount = o.MaxRdyCount,
@@ -95,9 +91,15 @@ internal sealed partial class ClientSession
             OutputBufferSize = bufferSize,
             OutputBufferTimeout = bufferTimeout,
         };
-        FrameWriter.WriteResponse(_responses, JsonSerializer.SerializeToUtf8Bytes(response, IdentifyJsonContext.Default.IdentifyResponse));
-        if (!tls && !snappy && !deflate) return CommandOutcome.Done;
-        _pendingAsync = () => UpgradeAsync(tls, snappy, deflate, level);
+        var json = JsonSerializer.SerializeToUtf8Bytes(response, IdentifyJsonContext.Default.IdentifyResponse);
+        if (!tls && !snappy && !deflate)
+        {
+            FrameWriter.WriteResponse(_responses, json);
+            return CommandOutcome.Done;
+        }
+        // With an upgrade to follow, the JSON is written by the upgrade itself under the write lock, so that nothing
+        // (a heartbeat) can slip in between the JSON and the handshake (spec §9.4 item 2).
+        _pendingAsync = () => UpgradeAsync(json, tls, snappy, deflate, level);
         return CommandOutcome.Async;
     }
 
@@ -114,5 +116,100 @@ internal sealed partial class ClientSession
         var body = buffer.Slice(4, size).ToArray();
         buffer = buffer.Slice(4L + size);
         return body;
+    }
+
+    /// <summary>
+    /// The IDENTIFY body decoded as Go's <c>json.Unmarshal</c> into nsqd's struct does: keys matched case-insensitively
+    /// (last one wins), unknown keys ignored, <c>null</c> leaves a field at its default (a body of just <c>null</c> too),
+    /// the integer fields are 64-bit (sample_rate 32-bit) and take only integer literals, and any type mismatch fails.
+    /// </summary>
+    private sealed class IdentifyBody
+    {
+        public string? ClientId;
+        public string? Hostname;
+        public string? UserAgent;
+        public bool FeatureNegotiation;
+        public long HeartbeatInterval;
+        public long OutputBufferSize;
+        public long OutputBufferTimeout;
+        public bool TlsV1;
+        public bool Snappy;
+        public bool Deflate;
+        public long DeflateLevel;
+        public int SampleRate;
+        public long MsgTimeout;
+
+        /// <summary>Null when the body is not valid JSON or a field has the wrong type.</summary>
+        public static IdentifyBody? Decode(byte[] json)
+        {
+            // Go replaces invalid UTF-8 in strings with U+FFFD instead of failing.
+            if (!System.Text.Unicode.Utf8.IsValid(json)) json = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(json));
+            try
+            {
+                using var doc = JsonDocument.Parse(json);
+                var r = new IdentifyBody();
+                var root = doc.RootElement;
+                if (root.ValueKind == JsonValueKind.Null) return r;
+                if (root.ValueKind != JsonValueKind.Object) return null;
+                foreach (var p in root.EnumerateObject())
+                {
+                    var v = p.Value;
+                    var ok = p.Name.ToUpperInvariant() switch
+                    {
+                        "CLIENT_ID" => Str(v, ref r.ClientId),
+                        "HOSTNAME" => Str(v, ref r.Hostname),
+                        "USER_AGENT" => Str(v, ref r.UserAgent),
+                        "FEATURE_NEGOTIATION" => Bool(v, ref r.FeatureNegotiation),
+                        "HEARTBEAT_INTERVAL" => Int(v, ref r.HeartbeatInterval),
+                        "OUTPUT_BUFFER_SIZE" => Int(v, ref r.OutputBufferSize),
+                        "OUTPUT_BUFFER_TIMEOUT" => Int(v, ref r.OutputBufferTimeout),
+                        "TLS_V1" => Bool(v, ref r.TlsV1),
+                        "SNAPPY" => Bool(v, ref r.Snappy),
+                        "DEFLATE" => Bool(v, ref r.Deflate),
+                        "DEFLATE_LEVEL" => Int(v, ref r.DeflateLevel),
+                        "SAMPLE_RATE" => Int32(v, ref r.SampleRate),
+                        "MSG_TIMEOUT" => Int(v, ref r.MsgTimeout),
+                        _ => true,
+                    };
+                    if (!ok) return null;
+                }
+                return r;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static bool Str(JsonElement v, ref string? field)
+        {
+            if (v.ValueKind == JsonValueKind.Null) return true;
+            if (v.ValueKind != JsonValueKind.String) return false;
+            field = v.GetString();
+            return true;
+        }
+
+        private static bool Bool(JsonElement v, ref bool field)
+        {
+            switch (v.ValueKind)
+            {
+                case JsonValueKind.Null: return true;
+                case JsonValueKind.True: field = true; return true;
+                case JsonValueKind.False: field = false; return true;
+                default: return false;
+            }
+        }
+
+        private static bool Int(JsonElement v, ref long field)
+        {
+            if (v.ValueKind == JsonValueKind.Null) return true;
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out field);
+        }
+
+        private static bool Int32(JsonElement v, ref int field)
+        {
+            if (v.ValueKind == JsonValueKind.Null) return true;
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out field);
+        }
     }
 }

@@ -8,7 +8,7 @@ using Snappier;
 namespace Nsqd.Core.Tcp;
 
 /// <summary>
-/// Spec §2.5 upgrade sequence, after the IDENTIFY response is flushed: TLS handshake then <c>OK</c> over TLS; then snappy
+/// Spec §2.5 upgrade sequence: the IDENTIFY JSON response, then the TLS handshake and <c>OK</c> over TLS; then snappy
 /// framing, then raw deflate, each followed by one <c>OK</c> through the new layer. Every layer wraps the previous pipe,
 /// so bytes the client sent early (a TLS ClientHello) are never lost. The write lock is held throughout so no heartbeat
 /// slips in between (spec §9.4 item 2).
@@ -17,11 +17,14 @@ internal sealed partial class ClientSession
 {
     private readonly List<IDisposable> _layers = [];
 
-    private async Task<bool> UpgradeAsync(bool tls, bool snappy, bool deflate, int level)
+    private async Task<bool> UpgradeAsync(byte[] identifyResponse, bool tls, bool snappy, bool deflate, int level)
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            // Responses to commands before IDENTIFY were flushed by the read loop already: order is kept.
+            FrameWriter.WriteResponse(_output, identifyResponse);
+            await FlushOutputAsync().ConfigureAwait(false);
             if (tls)
             {
                 var ssl = new SslStream(new DuplexStream(_input, _output), leaveInnerStreamOpen: false);

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Nsqd.Core.Tests.Negotiation;
+
+/// <summary>
+/// A tiny HTTP/1.1 auth server on 127.0.0.1 port 0 (spec §2.9): records each request line and Accept header, and answers
+/// with what <see cref="Respond"/> returns for the request target. One request per connection (Connection: close).
+/// </summary>
+internal sealed class FakeAuthServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accept;
+
+    public FakeAuthServer(Func<string, (int Status, string Body)> respond)
+    {
+        Respond = respond;
+        _listener.Start();
+        _accept = AcceptLoopAsync();
+    }
+
+    public Func<string, (int Status, string Body)> Respond { get; set; }
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public string Address => $"127.0.0.1:{Port}";
+    public ConcurrentQueue<(string Method, string Target, string Accept, string Body)> Requests { get; } = new();
+
+    /// <summary>A response granting <paramref name="authorizations"/> (JSON array text).</summary>
+    public static (int, string) Grant(string authorizations, int ttl = 3600, string identity = "alice", string identityUrl = "https://auth.example/alice")
+        => (200, $"{{\"ttl\":{ttl},\"identity\":\"{identity}\",\"identity_url\":\"{identityUrl}\",\"authorizations\":{authorizations}}}");
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var s = client.GetStream();
+                var head = new MemoryStream();
+                var buf = new byte[4096];
+                while (head.ToArray().AsSpan().IndexOf("\r\n\r\n"u8) < 0)
+                {
+                    var n = await s.ReadAsync(buf, _stop.Token);
+                    if (n == 0) return;
+                    head.Write(buf, 0, n);
+                }
+                var all = head.ToArray();
+                var end = all.AsSpan().IndexOf("\r\n\r\n"u8);
+                var lines = Encoding.ASCII.GetString(all, 0, end).Split("\r\n");
+                var parts = lines[0].Split(' ');
+                var accept = "";
+                var length = 0;
+                foreach (var l in lines.Skip(1))
+                {
+                    var colon = l.IndexOf(':', StringComparison.Ordinal);
+                    if (colon < 0) continue;
+                    var name = l[..colon].Trim();
+                    var value = l[(colon + 1)..].Trim();
+                    if (name.Equals("Accept", StringComparison.OrdinalIgnoreCase)) accept = value;
+                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) length = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+                var body = new MemoryStream();
+                body.Write(all, end + 4, all.Length - end - 4);
+                while (body.Length < length)
+                {
+                    var n = await s.ReadAsync(buf, _stop.Token);
+                    if (n == 0) break;
+                    body.Write(buf, 0, n);
+                }
+                Requests.Enqueue((parts[0], parts[1], accept, Encoding.UTF8.GetString(body.ToArray())));
+                var (status, text) = Respond(parts[1]);
+                var payload = Encoding.UTF8.GetBytes(text);
+                var response = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
+                await s.WriteAsync(response, _stop.Token);
+                await s.WriteAsync(payload, _stop.Token);
+                await s.FlushAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accept;
+        _stop.Dispose();
+    }
+}

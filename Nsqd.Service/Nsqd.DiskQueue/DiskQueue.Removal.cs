@@ -55,6 +55,12 @@ public sealed partial class DiskQueue
 
             _closed = true;
             _syncTimer?.Dispose();
+            // A background sync that snapshotted before this point must not recreate the metadata file.
+            lock (_metaLock)
+            {
+                _metaWrittenSeq = long.MaxValue;
+            }
+
             CloseReadFile();
             CloseWriteFile();
             List<string> failures = RemoveSegmentFiles();

@@ -106,6 +106,35 @@ public sealed partial class DiskQueue : IBackendQueue
     }
 
     /// <inheritdoc />
+    public void PutFramed(ReadOnlySpan<byte> framed)
+    {
+        // Validate the whole batch first: a bad record rejects the batch and writes nothing.
+        int offset = 0;
+        while (offset < framed.Length)
+        {
+            if (framed.Length - offset < RecordFormat.HeaderSize)
+            {
+                throw new InvalidDataException("framed records end in a partial length");
+            }
+
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(framed[offset..]);
+            if (length < _minMsgSize || length > _maxMsgSize || length > framed.Length - offset - RecordFormat.HeaderSize)
+            {
+                throw new InvalidDataException(
+                    $"invalid message write size ({length}) minMsgSize={_minMsgSize} maxMsgSize={_maxMsgSize}");
+            }
+
+            offset += RecordFormat.HeaderSize + length;
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            WriteFramed(framed);
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>Returns false after Close/Delete rather than throwing: nothing is lost by not reading.</remarks>
     public bool TryRead([NotNullWhen(true)] out byte[]? record)
     {

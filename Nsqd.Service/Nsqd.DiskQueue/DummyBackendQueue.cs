@@ -17,6 +17,11 @@ public sealed class DummyBackendQueue : IBackendQueue
         // Intentionally discarded: ephemeral data is allowed to be lost.
     }
 
+    /// <summary>Discards the records.</summary>
+    public void PutFramed(ReadOnlySpan<byte> framed)
+    {
+    }
+
     /// <inheritdoc />
     public bool TryRead([NotNullWhen(true)] out byte[]? record)
     {

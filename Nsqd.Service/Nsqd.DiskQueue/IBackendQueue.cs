@@ -18,6 +18,14 @@ public interface IBackendQueue : IDisposable
     /// <exception cref="ObjectDisposedException">The queue was closed or deleted.</exception>
     void Put(ReadOnlySpan<byte> record);
 
+    /// <summary>
+    /// Appends several records given in the on-disk framing, <c>[int32 big-endian L][L bytes]</c> back to back,
+    /// with as few writes as the segment boundaries allow. All records are validated before any is written.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A record size is outside the configured min/max, or the framing is broken.</exception>
+    /// <exception cref="IOException">A write failed (records of earlier segments may have been stored).</exception>
+    void PutFramed(ReadOnlySpan<byte> framed);
+
     /// <summary>Removes and returns the oldest record; false when the queue is empty (or closed).</summary>
     bool TryRead([NotNullWhen(true)] out byte[]? record);
 

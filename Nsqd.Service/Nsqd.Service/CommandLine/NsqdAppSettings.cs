@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;

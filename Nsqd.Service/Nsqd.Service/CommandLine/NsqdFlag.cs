@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using Nsqd.Core;
 
 namespace Nsqd.Service.CommandLine;

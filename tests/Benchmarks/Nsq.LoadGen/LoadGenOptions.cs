@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using System.Globalization;
 
 namespace Nsq.LoadGen;

@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using Nsqd.Service.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;

@@ -1,11 +1,14 @@
-namespace Nsqd.Service.CommandLine;
+using System.Globalization;
+using System.Text;
+
+namespace Nsq.Protocol.Config;
 
 /// <summary>
 /// Go's duration syntax (<c>time.ParseDuration</c>), which nsqd uses for every duration flag and config value:
 /// a sign, then one or more decimal numbers each with a unit (<c>ns us µs ms s m h</c>), e.g. <c>250ms</c>, <c>1m0s</c>,
 /// <c>1.5h</c>, <c>1h30m</c>. A bare <c>0</c> is the only number allowed without a unit; nsqd rejects <c>60</c>.
 /// </summary>
-internal static class GoDuration
+public static class GoDuration
 {
     private const ulong MaxMagnitude = 1UL << 63; // |long.MinValue|: Go allows exactly this much for negative values
 
@@ -127,5 +130,36 @@ internal static class GoDuration
     {
         error = message;
         return false;
+    }
+
+    /// <summary>Formats nanoseconds the way Go's <c>time.Duration.String()</c> does: <c>10.000395813s</c>, <c>1m0.5s</c>, <c>1.5ms</c>.</summary>
+    public static string Format(long ns)
+    {
+        if (ns == 0) return "0s";
+        var sb = new StringBuilder();
+        if (ns < 0)
+        {
+            sb.Append('-');
+            ns = -ns;
+        }
+        if (ns < 1_000) return sb.Append(ns.ToString(CultureInfo.InvariantCulture)).Append("ns").ToString();
+        if (ns < 1_000_000) return AppendFraction(sb, ns, 1_000, 3).Append("µs").ToString();
+        if (ns < 1_000_000_000) return AppendFraction(sb, ns, 1_000_000, 6).Append("ms").ToString();
+        var hours = ns / 3_600_000_000_000;
+        ns -= hours * 3_600_000_000_000;
+        var minutes = ns / 60_000_000_000;
+        ns -= minutes * 60_000_000_000;
+        if (hours > 0) sb.Append(hours.ToString(CultureInfo.InvariantCulture)).Append('h');
+        if (hours > 0 || minutes > 0) sb.Append(minutes.ToString(CultureInfo.InvariantCulture)).Append('m');
+        return AppendFraction(sb, ns, 1_000_000_000, 9).Append('s').ToString();
+    }
+
+    private static StringBuilder AppendFraction(StringBuilder sb, long value, long unit, int digits)
+    {
+        sb.Append((value / unit).ToString(CultureInfo.InvariantCulture));
+        var frac = value % unit;
+        if (frac == 0) return sb;
+        var text = frac.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+        return sb.Append('.').Append(text);
     }
 }

@@ -12,10 +12,10 @@ internal sealed partial class ClientSession
         if (State != ClientState.Init) throw Fail(ErrorCode.Invalid, "cannot SUB in current state");
         if (HeartbeatIntervalMs <= 0) throw Fail(ErrorCode.Invalid, "cannot SUB with heartbeats disabled");
         if (cmd.ParamCount < 2) throw Fail(ErrorCode.Invalid, "SUB insufficient number of parameters");
+        if (!Names.IsValidTopicName(cmd.Param0)) throw Fail(ErrorCode.BadTopic, $"SUB topic name {GoQuote(cmd.Param0)} is not valid");
+        if (!Names.IsValidChannelName(cmd.Param1)) throw Fail(ErrorCode.BadChannel, $"SUB channel name {GoQuote(cmd.Param1)} is not valid");
         var topicName = Ascii(cmd.Param0);
-        if (!Names.IsValidTopicName(cmd.Param0)) throw Fail(ErrorCode.BadTopic, $"SUB topic name {GoQuote(topicName)} is not valid");
         var channelName = Ascii(cmd.Param1);
-        if (!Names.IsValidChannelName(cmd.Param1)) throw Fail(ErrorCode.BadChannel, $"SUB channel name {GoQuote(channelName)} is not valid");
         CheckAuth("SUB", topicName, channelName);
 
         // An #ephemeral topic/channel may be deleted between lookup and add; nsqd retries once.
@@ -54,9 +54,10 @@ internal sealed partial class ClientSession
         long count = 1;
         if (cmd.ParamCount > 0)
         {
-            if (!CommandParser.TryParseUInt64(cmd.Param0, out var v) || v > int.MaxValue)
+            // nsqd parses digits only (no sign) and range-checks the value as an int64: 3000000000 is "out of range".
+            if (!CommandParser.TryParseUInt64(cmd.Param0, out var v))
                 throw Fail(ErrorCode.Invalid, $"RDY could not parse count {Ascii(cmd.Param0)}");
-            count = (long)v;
+            count = unchecked((long)v);
         }
         var max = Broker.Options.MaxRdyCount;
         if (count < 0 || count > max) throw Fail(ErrorCode.Invalid, $"RDY count {count} out of range 0-{max}");
@@ -116,14 +117,19 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>
-    /// The ID must be exactly 16 bytes (else fatal <c>E_INVALID invalid message ID</c>). Sixteen bytes that are not hex
-    /// cannot be one of ours, so they map to an ID that is never in flight (the non-fatal "not in flight" answer).
+    /// The ID must be exactly 16 bytes (else fatal <c>E_INVALID invalid message ID</c>). nsqd compares the 16 bytes as
+    /// they are, so anything but the lowercase hex we send cannot be one of ours: it maps to an ID that is never in
+    /// flight (the non-fatal "not in flight" answer).
     /// </summary>
     private static ulong ParseId(ReadOnlySpan<byte> text)
     {
         if (text.Length != MessageId.Length) throw Fail(ErrorCode.Invalid, "invalid message ID");
-        return MessageId.TryParse(text, out var id) ? id : ulong.MaxValue;
+        if (text.IndexOfAnyInRange((byte)'A', (byte)'F') >= 0) return NeverInFlight;
+        return MessageId.TryParse(text, out var id) ? id : NeverInFlight;
     }
+
+    /// <summary>The top 42 bits of an ID are time since 2010: all ones is thousands of years away.</summary>
+    private const ulong NeverInFlight = ulong.MaxValue;
 
     private static string Reason(Channel.InFlightResult r) => r switch
     {
@@ -133,24 +139,57 @@ internal sealed partial class ClientSession
     };
 
     /// <summary>Go's <c>%q</c> for the names nsqd quotes in error texts.</summary>
-    internal static string GoQuote(string s)
+    internal static string GoQuote(string s) => GoQuote(System.Text.Encoding.UTF8.GetBytes(s));
+
+    /// <summary>
+    /// Go's <c>strconv.Quote</c> over the raw bytes a client sent: printable runes as they are, <c>\a \b \f \n \r \t \v</c>,
+    /// other control bytes and every byte of an invalid UTF-8 sequence as <c>\xNN</c>, other non-printable runes as
+    /// <c>\uNNNN</c> / <c>\UNNNNNNNN</c>.
+    /// </summary>
+    internal static string GoQuote(ReadOnlySpan<byte> s)
     {
         var sb = new System.Text.StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        while (!s.IsEmpty)
         {
-            switch (c)
+            if (System.Text.Rune.DecodeFromUtf8(s, out var r, out var used) != System.Buffers.OperationStatus.Done)
             {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
+                sb.Append("\\x").Append(s[0].ToString("x2", inv));
+                s = s[1..];
+                continue;
             }
+            s = s[used..];
+            switch (r.Value)
+            {
+                case '"': sb.Append("\\\""); continue;
+                case '\\': sb.Append("\\\\"); continue;
+                case '\a': sb.Append("\\a"); continue;
+                case '\b': sb.Append("\\b"); continue;
+                case '\f': sb.Append("\\f"); continue;
+                case '\n': sb.Append("\\n"); continue;
+                case '\r': sb.Append("\\r"); continue;
+                case '\t': sb.Append("\\t"); continue;
+                case '\v': sb.Append("\\v"); continue;
+            }
+            if (r.Value < 0x20 || r.Value == 0x7f) sb.Append("\\x").Append(r.Value.ToString("x2", inv));
+            else if (IsGoPrintable(r)) sb.Append(r.ToString());
+            else if (r.Value < 0x10000) sb.Append("\\u").Append(r.Value.ToString("x4", inv));
+            else sb.Append("\\U").Append(r.Value.ToString("x8", inv));
         }
         return sb.Append('"').ToString();
+    }
+
+    /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    private static bool IsGoPrintable(System.Text.Rune r)
+    {
+        if (r.Value == ' ') return true;
+        return System.Text.Rune.GetUnicodeCategory(r) switch
+        {
+            System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse
+                or System.Globalization.UnicodeCategory.OtherNotAssigned or System.Globalization.UnicodeCategory.SpaceSeparator
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator => false,
+            _ => true,
+        };
     }
 }

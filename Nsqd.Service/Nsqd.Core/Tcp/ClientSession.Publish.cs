@@ -71,7 +71,7 @@ internal sealed partial class ClientSession
         if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, "MPUB insufficient number of parameters");
         // The duplicated code in this text is nsqd 1.3's (spec A.2 item 1); clients and the probe see it verbatim.
         if (!Names.IsValidTopicName(cmd.Param0))
-            throw Fail(ErrorCode.BadTopic, $"E_BAD_TOPIC MPUB topic name {GoQuote(Ascii(cmd.Param0))} is not valid");
+            throw Fail(ErrorCode.BadTopic, $"E_BAD_TOPIC MPUB topic name {GoQuote(cmd.Param0)} is not valid");
         CheckAuth("MPUB", Ascii(cmd.Param0), "");
         if (!TryPeekSize(buffer, out var bodySize)) return CommandOutcome.NeedMore;
         if (bodySize <= 0) throw Fail(ErrorCode.BadBody, $"MPUB invalid body size {bodySize}");
@@ -101,6 +101,12 @@ internal sealed partial class ClientSession
             reader.Advance(size);
             _mpubBatch[i] = topic.NewMessage(bytes);
         }
+        if (reader.Remaining > 0)
+        {
+            // nsqd would read these bytes as the next command; we refuse a body its messages do not exactly fill.
+            Array.Clear(_mpubBatch, 0, count);
+            throw Fail(ErrorCode.BadBody, $"MPUB invalid body size {bodySize}");
+        }
         PutOrFail("MPUB", ErrorCode.MpubFailed, topic, _mpubBatch.AsSpan(0, count));
         Array.Clear(_mpubBatch, 0, count);
         Interlocked.Add(ref counter.Count, count);
@@ -111,7 +117,7 @@ internal sealed partial class ClientSession
     private void CheckTopicName(string name, ReadOnlySpan<byte> topic)
     {
         if (!Names.IsValidTopicName(topic))
-            throw Fail(ErrorCode.BadTopic, $"{name} topic name {GoQuote(Ascii(topic))} is not valid");
+            throw Fail(ErrorCode.BadTopic, $"{name} topic name {GoQuote(topic)} is not valid");
     }
 
     /// <summary>

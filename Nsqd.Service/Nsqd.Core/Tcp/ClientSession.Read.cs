@@ -81,23 +81,25 @@ internal sealed partial class ClientSession
                 if (!await work().ConfigureAwait(false)) return;
                 continue;
             }
-            if (result.IsCompleted) return;
+            // Done: stopped early to flush answers before a command that can release messages; more is buffered.
+            if (result.IsCompleted && outcome != CommandOutcome.Done) return;
         }
     }
 
-    /// <summary>Runs every complete command in <paramref name="buffer"/>; leaves it at the first unprocessed byte.</summary>
+    /// <summary>
+    /// Runs the complete commands in <paramref name="buffer"/>; leaves it at the first unprocessed byte. Returns
+    /// <see cref="CommandOutcome.Done"/> only when it stopped early so that pending answers are flushed first.
+    /// </summary>
     private CommandOutcome ProcessCommands(ref ReadOnlySequence<byte> buffer)
     {
         while (!_closed)
         {
             var before = buffer;
+            // nsqd reads lines through a 16 KiB buffer that must hold the line and its '\n': a line of 16384 bytes or
+            // more closes the connection without an error frame.
             if (!CommandParser.TryReadLine(ref buffer, out var lineSeq))
-            {
-                // nsqd reads lines through a 16 KiB buffer: a longer line closes the connection without an error frame.
-                if (buffer.Length > CommandParser.MaxLineLength) return CommandOutcome.Close;
-                return CommandOutcome.NeedMore;
-            }
-            if (lineSeq.Length > CommandParser.MaxLineLength) return CommandOutcome.Close;
+                return buffer.Length >= CommandParser.MaxLineLength ? CommandOutcome.Close : CommandOutcome.NeedMore;
+            if (lineSeq.Length >= CommandParser.MaxLineLength) return CommandOutcome.Close;
             ReadOnlySpan<byte> line;
             if (lineSeq.IsSingleSegment) line = lineSeq.FirstSpan;
             else
@@ -106,6 +108,14 @@ internal sealed partial class ClientSession
                 line = _lineCopy.AsSpan(0, (int)lineSeq.Length);
             }
             var cmd = CommandParser.Parse(line);
+            // nsqd answers each command before reading the next, so a message released by RDY (or by the credit a
+            // FIN/REQ frees) can never overtake the answer to an earlier command — e.g. SUB's OK when a client pipelines
+            // SUB and RDY. Flush the pending answers first; the read loop then comes back for this command.
+            if (_responses.WrittenCount > 0 && cmd.Name is CommandName.Rdy or CommandName.Fin or CommandName.Req)
+            {
+                buffer = before;
+                return CommandOutcome.Done;
+            }
             CommandOutcome outcome;
             try
             {

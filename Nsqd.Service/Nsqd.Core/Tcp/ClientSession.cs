@@ -19,6 +19,7 @@ internal sealed partial class ClientSession
     private PipeReader _input;
     private PipeWriter _output;
     private volatile bool _closed;
+    private int _aborted;
     private long _lastReadMs;
     private long _nextHeartbeatMs;
     private long _flushStartedMs;
@@ -78,6 +79,9 @@ internal sealed partial class ClientSession
     public Message? InFlightHead { get; set; }
     public Message? InFlightTail { get; set; }
 
+    /// <summary>Set before the session detaches from its channel; a closed session must not take messages.</summary>
+    public bool IsClosed => _closed;
+
     /// <summary>Has RDY credit: the pump may take more messages.</summary>
     public bool IsHungry => !_closed && State == ClientState.Subscribed && Volatile.Read(ref InFlightCount) < Interlocked.Read(ref ReadyCount);
 
@@ -89,6 +93,23 @@ internal sealed partial class ClientSession
         m.Next = null;
         if (InFlightTail is null) InFlightHead = m; else InFlightTail.Next = m;
         InFlightTail = m;
+        InFlightCount++;
+    }
+
+    /// <summary>Links <paramref name="m"/> after the last message whose deadline is not later than its own.</summary>
+    public void InsertInFlightByDeadline(Message m)
+    {
+        var after = InFlightTail;
+        while (after is not null && after.DeadlineMs > m.DeadlineMs) after = after.Prev;
+        if (ReferenceEquals(after, InFlightTail))
+        {
+            AppendInFlight(m);
+            return;
+        }
+        m.Prev = after;
+        m.Next = after is null ? InFlightHead : after.Next;
+        if (after is null) InFlightHead = m; else after.Next = m;
+        m.Next!.Prev = m;
         InFlightCount++;
     }
 
@@ -118,14 +139,17 @@ internal sealed partial class ClientSession
     /// </summary>
     public void OnTick(long nowMs)
     {
-        if (_closed || HeartbeatIntervalMs <= 0) return;
-        if (nowMs - Volatile.Read(ref _lastReadMs) > 2 * HeartbeatIntervalMs)
+        if (HeartbeatIntervalMs <= 0) return;
+        // Checked even once the reader has finished: a pump stuck writing to a client that never reads would otherwise
+        // keep the session (and its connection) alive forever.
+        var flushStarted = Volatile.Read(ref _flushStartedMs);
+        if (flushStarted != 0 && nowMs - flushStarted > HeartbeatIntervalMs)
         {
             Abort();
             return;
         }
-        var flushStarted = Volatile.Read(ref _flushStartedMs);
-        if (flushStarted != 0 && nowMs - flushStarted > HeartbeatIntervalMs)
+        if (_closed) return;
+        if (nowMs - Volatile.Read(ref _lastReadMs) > 2 * HeartbeatIntervalMs)
         {
             Abort();
             return;
@@ -141,8 +165,9 @@ internal sealed partial class ClientSession
     /// <summary>Closes the connection at once (no error frame) and detaches from the channel.</summary>
     public void Abort()
     {
-        if (_closed) return;
         _closed = true;
+        // Not guarded by _closed: the reader sets it when it ends, but the transport still has to be aborted then.
+        if (Interlocked.Exchange(ref _aborted, 1) != 0) return;
         Detach();
         _signal.Set();
         _connection.Abort(new ConnectionAbortedException("closed by nsqd"));

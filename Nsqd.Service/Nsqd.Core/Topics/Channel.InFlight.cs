@@ -48,9 +48,10 @@ internal sealed partial class Channel
             var now = Clock.NowMs;
             var cap = m.DeliveryMs + (long)Broker.Options.MaxMsgTimeout.TotalMilliseconds;
             m.DeadlineMs = Math.Min(now + client.MsgTimeoutMs, cap);
-            // Keep the client's list in deadline order: a touched message moves to the tail.
+            // Keep the client's list in deadline order (the scan stops at the first message not due): a touched message
+            // usually belongs at the tail, but one capped by --max-msg-timeout may belong further forward.
             client.RemoveInFlight(m);
-            client.AppendInFlight(m);
+            client.InsertInFlightByDeadline(m);
             return InFlightResult.Ok;
         }
     }

@@ -137,7 +137,9 @@ internal sealed partial class Channel
         var n = 0;
         lock (_lock)
         {
-            if (IsPaused || IsExiting) return 0;
+            // A closing session detaches under this lock after setting IsClosed: checking here means a pump racing with
+            // its own disconnect cannot put messages in flight that nobody would ever time out.
+            if (IsPaused || IsExiting || client.IsClosed) return 0;
             var now = Clock.NowMs;
             var sample = client.SampleRate;
             while (n < destination.Length && _queue.TryTake(out var m))

@@ -15,8 +15,8 @@ internal sealed partial class Topic
         {
             if (_draining || _channels.Length == 0 || IsPaused || IsExiting || _queue.Depth == 0) return;
             _draining = true;
+            _drain = Task.Run(DrainLoop);
         }
-        _ = Task.Run(DrainLoop);
     }
 
     private void DrainLoop()
@@ -38,7 +38,17 @@ internal sealed partial class Topic
                 }
                 channels = _channels;
             }
-            for (var i = 0; i < channels.Length; i++) channels[i].PutBatch(batch.AsSpan(0, n), copy: i > 0);
+            try
+            {
+                for (var i = 0; i < channels.Length; i++) channels[i].PutBatch(batch.AsSpan(0, n), copy: i > 0);
+            }
+            catch (IOException ex)
+            {
+                // A channel's disk write failed: report it, and let a later publish, channel or unpause restart the drain.
+                Broker.SetHealth(ex.Message);
+                lock (_lock) _draining = false;
+                return;
+            }
         }
     }
 
@@ -67,11 +77,16 @@ internal sealed partial class Topic
     public void FlushAndClose()
     {
         Channel[] channels;
+        Task drain;
         lock (_lock)
         {
             IsExiting = true;
             channels = _channels;
+            drain = _drain;
         }
+        // A drain batch already taken from the topic queue must reach the channels before they are flushed, or it
+        // would be put into a closed channel and lost. The loop stops at its next batch now that the topic is exiting.
+        drain.Wait();
         foreach (var c in channels) c.FlushAndClose();
         lock (_lock)
         {

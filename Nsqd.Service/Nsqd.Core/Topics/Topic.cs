@@ -14,6 +14,7 @@ internal sealed partial class Topic
     private readonly MessageQueue _queue;
     private Channel[] _channels = [];
     private bool _draining;
+    private Task _drain = Task.CompletedTask;
 
     public Topic(string name, Broker broker)
     {
@@ -55,6 +56,7 @@ internal sealed partial class Topic
         long bytes = 0;
         foreach (var m in messages) bytes += m.Body.Length;
         Channel[] channels;
+        bool restartDrain;
         lock (_lock)
         {
             if (IsExiting) throw new TopicExitingException();
@@ -65,10 +67,17 @@ internal sealed partial class Topic
             {
                 foreach (var m in messages) _queue.Put(m);
                 Broker.ClearHealth();
-                return;
+                // A backlog with channels, unpaused and no drain running (a drain stopped by a disk error): restart it.
+                restartDrain = channels.Length > 0 && !IsPaused && !_draining;
+                channels = [];
+            }
+            else
+            {
+                restartDrain = false;
             }
         }
-        FanOut(channels, messages);
+        if (restartDrain) StartDrain();
+        if (channels.Length > 0) FanOut(channels, messages);
     }
 
     /// <summary>The first channel gets the published objects, the others copies sharing the body (spec §1.2).</summary>

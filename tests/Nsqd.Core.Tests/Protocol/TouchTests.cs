@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Nsqd.Core.Tests.Infrastructure;
+using static Nsqd.Core.Tests.Infrastructure.ProtocolAssertions;
+
+namespace Nsqd.Core.Tests.Protocol;
+
+/// <summary>Spec §1.6 and §2.5 TOUCH: resets the deadline, capped at delivery + --max-msg-timeout.</summary>
+public class TouchTests
+{
+    [Fact]
+    public async Task Touch_postpones_the_timeout()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var pub = await broker.ConnectAsync();
+        await pub.PublishAsync("to", "slow work");
+        await using var sub = await broker.ConnectAsync();
+        await sub.SubscribeAsync("to", "c", rdy: 1, identify: new { msg_timeout = 1000 });
+        var m = await sub.ReadMessageAsync();
+        var sw = Stopwatch.StartNew();
+        // Touch twice; without the touches it would be redelivered at ~1000 ms.
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(600));
+        await sub.TouchAsync(m.Id);
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1200) - sw.Elapsed);
+        await sub.TouchAsync(m.Id);
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1800) - sw.Elapsed);
+        await sub.FinAsync(m.Id);
+        await sub.AssertStillWorksAsync();
+        Assert.Equal(0, broker.Server.Broker.FindTopic("to")!.FindChannel("c")!.Snapshot().TimeoutCount);
+    }
+
+    [Fact]
+    public async Task Touch_is_capped_at_delivery_plus_max_msg_timeout()
+    {
+        await using var broker = await TestBroker.StartAsync(o => o.MaxMsgTimeout = TimeSpan.FromMilliseconds(1500));
+        await using var pub = await broker.ConnectAsync();
+        await pub.PublishAsync("cap", "A");
+        await using var sub = await broker.ConnectAsync();
+        await sub.SubscribeAsync("cap", "c", rdy: 2, identify: new { msg_timeout = 1200 });
+        var a = await sub.ReadMessageAsync();
+        var sw = Stopwatch.StartNew();
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(600));
+        // B is delivered later than A, so its deadline (~1800 ms) is after A's capped one (1500 ms).
+        await pub.PublishAsync("cap", "B");
+        var b = await sub.ReadMessageAsync();
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(900) - sw.Elapsed);
+        await sub.TouchAsync(a.Id); // would be 900 + 1200 = 2100 ms, capped to 1500 ms
+        var again = await sub.ReadMessageAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal("A", again.Text());
+        Assert.Equal(2, again.Attempts);
+        Assert.True(sw.ElapsedMilliseconds >= 1300, $"redelivered after {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(b.Id, (await sub.ReadMessageAsync(TimeSpan.FromSeconds(3))).Id);
+    }
+
+    [Fact]
+    public async Task Touch_of_an_unknown_id_is_non_fatal_E_TOUCH_FAILED()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var c = await broker.ConnectAsync();
+        await c.SubscribeAsync("to", "c");
+        await c.TouchAsync("0000000000000000");
+        await c.AssertNonFatalAsync("ERR E_TOUCH_FAILED TOUCH 0000000000000000 failed ID not in flight");
+    }
+
+    [Fact]
+    public async Task Touch_of_another_clients_message_is_non_fatal()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var pub = await broker.ConnectAsync();
+        await pub.PublishAsync("to", "x");
+        await using var owner = await broker.ConnectAsync();
+        await owner.SubscribeAsync("to", "c", rdy: 1);
+        var m = await owner.ReadMessageAsync();
+        await using var other = await broker.ConnectAsync();
+        await other.SubscribeAsync("to", "c");
+        await other.TouchAsync(m.Id);
+        await other.AssertNonFatalAsync($"ERR E_TOUCH_FAILED TOUCH {m.Id} failed client does not own message");
+    }
+
+    [Theory]
+    [InlineData("TOUCH", "ERR E_INVALID TOUCH insufficient number of params")]
+    [InlineData("TOUCH abc", "ERR E_INVALID invalid message ID")]
+    public async Task Touch_malformed_is_fatal(string line, string expected)
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var c = await broker.ConnectAsync();
+        await c.SubscribeAsync("to", "c");
+        await c.SendAsync(Frame(line));
+        await c.AssertFatalAsync(expected);
+    }
+
+    [Fact]
+    public async Task Touch_before_sub_is_fatal()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var c = await broker.ConnectAsync();
+        await c.TouchAsync("0000000000000000");
+        await c.AssertFatalAsync("ERR E_INVALID cannot TOUCH in current state");
+    }
+}

@@ -29,7 +29,9 @@ public sealed partial class NsqdServer
     {
         options.Validate();
         Options = options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        // No appsettings reload watcher: it watches the content root recursively, and the default --data-path is the
+        // working directory, so every disk-queue write would raise an inotify event in a watcher.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
         configureBuilder?.Invoke(builder);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         var tcp = AddressParser.Parse(options.TcpAddress, "--tcp-address");

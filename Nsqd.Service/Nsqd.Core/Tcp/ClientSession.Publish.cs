@@ -90,6 +90,7 @@ internal sealed partial class ClientSession
         var topic = counter.Topic;
         if (_mpubBatch.Length < count) _mpubBatch = new Message[Math.Max(count, _mpubBatch.Length * 2)];
         var maxMsg = Broker.Options.MaxMsgSize;
+        var now = Infrastructure.Clock.UnixNanos;
         for (var i = 0; i < count; i++)
         {
             if (!reader.TryReadBigEndian(out int size)) throw Fail(ErrorCode.BadMessage, $"MPUB failed to read message({i}) body size");
@@ -99,7 +100,7 @@ internal sealed partial class ClientSession
             var bytes = new byte[size];
             reader.TryCopyTo(bytes);
             reader.Advance(size);
-            _mpubBatch[i] = topic.NewMessage(bytes);
+            _mpubBatch[i] = topic.NewMessage(bytes, 0, now);
         }
         if (reader.Remaining > 0)
         {

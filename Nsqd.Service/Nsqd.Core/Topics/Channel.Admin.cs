@@ -51,9 +51,9 @@ internal sealed partial class Channel
             IsExiting = true;
             if (!IsEphemeral && !Topic.IsEphemeral)
             {
+                foreach (var m in _inFlight.Values) _queue.StageToBackend(m);
+                while (_deferred.TryDequeue(out var d, out _)) _queue.StageToBackend(d);
                 _queue.FlushMemoryToBackend();
-                foreach (var m in _inFlight.Values) _queue.WriteToBackend(m);
-                while (_deferred.TryDequeue(out var d, out _)) _queue.WriteToBackend(d);
             }
             _inFlight.Clear();
             _queue.Backend.Close();

@@ -114,18 +114,30 @@ internal sealed partial class Channel
     /// <summary>Puts a batch under one lock and one wake-up (MPUB and the topic drain).</summary>
     public void PutBatch(ReadOnlySpan<Message> messages, bool copy)
     {
+        IOException? error = null;
         lock (_lock)
         {
             var now = Clock.NowMs;
+            Interlocked.Add(ref MessageCount, messages.Length);
             foreach (var original in messages)
             {
                 var m = copy ? original.CopyForChannel() : original;
-                Interlocked.Increment(ref MessageCount);
                 if (m.DeferMs > 0) _deferred.Enqueue(m, now + m.DeferMs);
-                else _queue.Put(m);
+                else _queue.Stage(m);
+            }
+            try
+            {
+                _queue.Commit();
+            }
+            catch (IOException ex)
+            {
+                // The messages stayed in memory (MessageQueue's policy); report the disk error, deliver what we hold.
+                Broker.SetHealth(ex.Message);
+                error = ex;
             }
         }
         WakeHungryClients();
+        if (error is not null) throw error;
     }
 
     /// <summary>

@@ -12,9 +12,11 @@ internal sealed class MessageIdGenerator(int nodeId)
     private readonly ulong _node = (ulong)(nodeId & 0x3FF) << 12;
     private long _last;
 
-    public ulong Next()
+    public ulong Next() => Next((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100);
+
+    public ulong Next(long unixNanos)
     {
-        var now = ((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 >> 20) - Epoch;
+        var now = (unixNanos >> 20) - Epoch;
         var floor = now << 12;
         while (true)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Nsqd.DiskQueue;
 
 namespace Nsqd.Core.Topics;
@@ -6,12 +7,17 @@ namespace Nsqd.Core.Topics;
 /// <summary>
 /// Spec §1.5: a bounded in-memory FIFO of at most <c>--mem-queue-size</c> messages in front of a backend queue.
 /// Back-pressure policy: a put never blocks and memory never grows past the bound — when memory is full the message is
-/// written to the backend (the disk queue, or the dummy backend that drops for #ephemeral). Reads prefer memory, so
-/// order between memory and disk is not preserved (as nsqd documents). Not thread-safe: the owner's lock guards it.
+/// written to the backend (the disk queue, or the dummy backend that drops for #ephemeral). Overflow of one batch is
+/// staged and written with one <see cref="IBackendQueue.PutFramed"/> call (one write syscall per segment instead of one
+/// per message). If that write fails (disk full) the staged messages stay in memory past the bound, health turns NOK
+/// and the publisher gets the error: nothing acknowledged is dropped. Reads prefer memory, so order between memory and
+/// disk is not preserved (as nsqd documents). Not thread-safe: the owner's lock guards it.
 /// </summary>
 internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
 {
     private readonly Queue<Message> _memory = new(Math.Min(memoryCapacity, 1024));
+    private ArrayBufferWriter<byte> _staged = new(256);
+    private readonly List<Message> _stagedMessages = [];
 
     public IBackendQueue Backend { get; } = backend;
     public int MemoryCount => _memory.Count;
@@ -21,26 +27,51 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
     /// <summary>Memory if there is room, else the backend. Throws IOException when the disk write fails.</summary>
     public void Put(Message m)
     {
-        if (_memory.Count < memoryCapacity)
+        Stage(m);
+        Commit();
+    }
+
+    /// <summary>Memory if there is room, else staged for the backend; <see cref="Commit"/> before releasing the lock.</summary>
+    public void Stage(Message m)
+    {
+        if (_memory.Count < memoryCapacity && _stagedMessages.Count == 0)
         {
             _memory.Enqueue(m);
             return;
         }
-        WriteToBackend(m);
+        StageToBackend(m);
     }
 
-    public void WriteToBackend(Message m)
+    /// <summary>Stages a message for the backend regardless of room in memory (clean-shutdown flush).</summary>
+    public void StageToBackend(Message m)
     {
         var len = MessageRecord.Length(m);
-        var buf = ArrayPool<byte>.Shared.Rent(len);
+        var span = _staged.GetSpan(4 + len);
+        BinaryPrimitives.WriteInt32BigEndian(span, len);
+        MessageRecord.Write(m, span[4..]);
+        _staged.Advance(4 + len);
+        _stagedMessages.Add(m);
+    }
+
+    /// <summary>Writes what was staged. On failure the staged messages are kept in memory and the error is rethrown.</summary>
+    public void Commit()
+    {
+        if (_stagedMessages.Count == 0) return;
         try
         {
-            MessageRecord.Write(m, buf);
-            Backend.Put(buf.AsSpan(0, len));
+            Backend.PutFramed(_staged.WrittenSpan);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            foreach (var m in _stagedMessages) _memory.Enqueue(m);
+            throw new IOException(e.Message, e);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buf);
+            // A shutdown flush can stage a whole memory queue: do not keep a buffer that size around afterwards.
+            if (_staged.Capacity > 4 << 20) _staged = new ArrayBufferWriter<byte>(256);
+            else _staged.ResetWrittenCount();
+            _stagedMessages.Clear();
         }
     }
 
@@ -70,6 +101,7 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
     /// <summary>Clean shutdown: memory goes to the backend so that nothing is lost.</summary>
     public void FlushMemoryToBackend()
     {
-        while (_memory.TryDequeue(out var m)) WriteToBackend(m);
+        while (_memory.TryDequeue(out var m)) StageToBackend(m);
+        Commit();
     }
 }

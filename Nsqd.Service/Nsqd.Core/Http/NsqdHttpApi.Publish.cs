@@ -74,7 +74,7 @@ internal sealed partial class NsqdHttpApi
             if (line.Length > 0)
             {
                 if (line.Length > maxMsgSize) return "MSG_TOO_BIG";
-                messages.Add(topic.NewMessage(line.ToArray()));
+                messages.Add(topic.NewMessage(line));
             }
             if (nl < 0) return null;
         }
@@ -100,7 +100,7 @@ internal sealed partial class NsqdHttpApi
             pos += 4;
             if (size <= 0 || size > maxMsgSize) return "BAD_MESSAGE";
             if (data.Length - pos < size) return truncated ?? "BAD_MESSAGE";
-            messages.Add(topic.NewMessage(data.Slice(pos, size).ToArray()));
+            messages.Add(topic.NewMessage(data.Slice(pos, size)));
             pos += size;
         }
         return null;

@@ -54,12 +54,12 @@ internal sealed partial class ClientSession
         var max = Broker.Options.MaxMsgSize;
         if (size > max) throw Fail(ErrorCode.BadMessage, $"{name} message too big {size} > {max}");
         if (buffer.Length < 4L + size) return CommandOutcome.NeedMore;
-        var body = buffer.Slice(4, size).ToArray();
-        buffer = buffer.Slice(4L + size);
-
+        var body = buffer.Slice(4, size);
         var counter = ResolvePublishTopic(name, cmd.Param0);
         var topic = counter.Topic;
-        var m = topic.NewMessage(body, deferMs);
+        // The body is copied once, from the pipe's buffer into the message's pooled buffer.
+        var m = topic.NewMessage(body, deferMs, Infrastructure.Clock.UnixNanos);
+        buffer = buffer.Slice(4L + size);
         PutOrFail(name, failCode, topic, new ReadOnlySpan<Message>(ref m));
         Interlocked.Increment(ref counter.Count);
         FrameWriter.WriteResponse(_responses, Responses.Ok);
@@ -97,10 +97,11 @@ internal sealed partial class ClientSession
             if (size <= 0) throw Fail(ErrorCode.BadMessage, $"MPUB invalid message({i}) body size {size}");
             if (size > maxMsg) throw Fail(ErrorCode.BadMessage, $"MPUB message too big {size} > {maxMsg}");
             if (reader.Remaining < size) throw Fail(ErrorCode.BadMessage, "MPUB failed to read message body");
-            var bytes = new byte[size];
-            reader.TryCopyTo(bytes);
+            var span = reader.UnreadSpan;
+            _mpubBatch[i] = span.Length >= size
+                ? topic.NewMessage(span[..size], 0, now)
+                : topic.NewMessage(reader.UnreadSequence.Slice(0, size), 0, now);
             reader.Advance(size);
-            _mpubBatch[i] = topic.NewMessage(bytes, 0, now);
         }
         if (reader.Remaining > 0)
         {

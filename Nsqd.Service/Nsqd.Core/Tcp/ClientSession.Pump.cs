@@ -41,7 +41,7 @@ internal sealed partial class ClientSession
                         var m = _pumpBatch[i];
                         _pumpBatch[i] = null!;
                         FrameWriter.WriteMessage(_output, m.TimestampNs, m.Attempts, m.Id, m.Body);
-                        unflushed += FrameWriter.FrameHeaderLength + MessageLayout.HeaderLength + m.Body.Length;
+                        unflushed += FrameWriter.FrameHeaderLength + MessageLayout.HeaderLength + m.BodyLength;
                     }
                     Interlocked.Add(ref MessageCount, n);
                     if (unflushed >= OutputBufferSize)

@@ -11,14 +11,15 @@ internal sealed partial class Channel
 
     public InFlightResult Finish(ClientSession client, ulong id)
     {
-        long timestamp;
+        Message? m;
         lock (_lock)
         {
-            var r = TakeOwned(client, id, out var m);
+            var r = TakeOwned(client, id, out m);
             if (r != InFlightResult.Ok) return r;
-            timestamp = m!.TimestampNs;
         }
-        E2E.Record(Clock.UnixNanos - timestamp);
+        if (E2E.Enabled) E2E.Record(Clock.UnixNanos - m!.TimestampNs);
+        // Finished: nothing references the message any more (it left the in-flight set and the client's list).
+        m!.Release();
         return InFlightResult.Ok;
     }
 

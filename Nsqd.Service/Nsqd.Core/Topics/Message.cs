@@ -1,23 +1,55 @@
+using System.Buffers;
+
 namespace Nsqd.Core.Topics;
 
 /// <summary>
-/// A message as one channel holds it. The body array is immutable and shared by every channel's copy (fan-out copies
-/// the 60-byte object, never the body); attempts and delivery state are per channel.
+/// A message as one channel holds it: its own copy of the body (fan-out copies the bytes once per extra channel, so no
+/// reference count is shared between channels) plus per-channel attempts and delivery state.
+/// Objects and body buffers are pooled (<see cref="MessagePool"/>): a message goes back to the pool exactly when nothing
+/// can reach it any more — after its FIN, or once it is written to the disk queue — so the steady publish → deliver →
+/// FIN path allocates nothing. Every other way a message leaves (empty, delete, sample drop) leaves it to the GC, which
+/// is always safe.
 /// </summary>
 internal sealed class Message
 {
-    public Message(ulong id, long timestampNs, byte[] body, ushort attempts = 0)
+    private byte[] _buffer = [];
+    private int _length;
+
+    private Message()
     {
-        Id = id;
-        TimestampNs = timestampNs;
-        Body = body;
-        Attempts = attempts;
     }
 
-    public ulong Id { get; }
+    /// <summary>A message whose body is copied from <paramref name="body"/> into a pooled buffer.</summary>
+    public static Message Create(ulong id, long timestampNs, ReadOnlySpan<byte> body, ushort attempts = 0)
+    {
+        var m = MessagePool.RentMessage() ?? new Message();
+        m.Id = id;
+        m.TimestampNs = timestampNs;
+        m.Attempts = attempts;
+        m._buffer = MessagePool.RentBody(body.Length);
+        m._length = body.Length;
+        body.CopyTo(m._buffer);
+        return m;
+    }
+
+    /// <summary>As <see cref="Create(ulong, long, ReadOnlySpan{byte}, ushort)"/>, from a body that may span pipe segments.</summary>
+    public static Message Create(ulong id, long timestampNs, in ReadOnlySequence<byte> body)
+    {
+        var m = MessagePool.RentMessage() ?? new Message();
+        m.Id = id;
+        m.TimestampNs = timestampNs;
+        m.Attempts = 0;
+        m._length = (int)body.Length;
+        m._buffer = MessagePool.RentBody(m._length);
+        body.CopyTo(m._buffer);
+        return m;
+    }
+
+    public ulong Id { get; private set; }
     /// <summary>Publish time, Unix ns (spec §2.4); kept across requeues, fan-out and disk.</summary>
-    public long TimestampNs { get; }
-    public byte[] Body { get; }
+    public long TimestampNs { get; private set; }
+    public ReadOnlySpan<byte> Body => _buffer.AsSpan(0, _length);
+    public int BodyLength => _length;
     public ushort Attempts { get; set; }
 
     /// <summary>Deferred publish delay in ms, applied when the message reaches a channel (spec §1.7).</summary>
@@ -31,5 +63,23 @@ internal sealed class Message
     public Message? Prev { get; set; }
     public Message? Next { get; set; }
 
-    public Message CopyForChannel() => new(Id, TimestampNs, Body) { DeferMs = DeferMs };
+    public Message CopyForChannel()
+    {
+        var copy = Create(Id, TimestampNs, Body);
+        copy.DeferMs = DeferMs;
+        return copy;
+    }
+
+    /// <summary>Hands the object and its body back for reuse. Only for a message nothing references any more.</summary>
+    public void Release()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        Owner = null;
+        Prev = Next = null;
+        DeferMs = 0;
+        MessagePool.ReturnBody(buffer);
+        MessagePool.ReturnMessage(this);
+    }
 }

@@ -60,6 +60,9 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
         try
         {
             Backend.PutFramed(_staged.WrittenSpan);
+            // On disk now: the objects are no longer referenced by anyone (see Topic.FanOut for the ordering that makes
+            // this true of fan-out originals).
+            foreach (var m in _stagedMessages) m.Release();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

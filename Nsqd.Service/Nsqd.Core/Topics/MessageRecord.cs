@@ -8,13 +8,12 @@ internal static class MessageRecord
     public static void Write(Message m, Span<byte> destination)
         => MessageLayout.Write(destination, m.TimestampNs, m.Attempts, m.Id, m.Body);
 
-    public static int Length(Message m) => MessageLayout.HeaderLength + m.Body.Length;
+    public static int Length(Message m) => MessageLayout.HeaderLength + m.BodyLength;
 
     /// <summary>Null when the record is shorter than a header or its ID is not hex (a record we did not write).</summary>
     public static Message? Read(byte[] record)
     {
         if (!MessageLayout.TryReadHeader(record, out var ts, out var attempts, out var id)) return null;
-        var body = record.AsSpan(MessageLayout.HeaderLength).ToArray();
-        return new Message(id, ts, body, attempts);
+        return Message.Create(id, ts, record.AsSpan(MessageLayout.HeaderLength), attempts);
     }
 }

@@ -40,7 +40,8 @@ internal sealed partial class Topic
             }
             try
             {
-                for (var i = 0; i < channels.Length; i++) channels[i].PutBatch(batch.AsSpan(0, n), copy: i > 0);
+                FanOut(channels, batch.AsSpan(0, n));
+                Array.Clear(batch, 0, n);
             }
             catch (IOException ex)
             {

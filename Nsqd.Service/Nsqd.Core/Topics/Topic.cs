@@ -44,11 +44,23 @@ internal sealed partial class Topic
         lock (_lock) return (_queue.Depth, _queue.BackendDepth);
     }
 
-    public Message NewMessage(byte[] body, long deferMs = 0) => NewMessage(body, deferMs, Clock.UnixNanos);
+    public Message NewMessage(ReadOnlySpan<byte> body, long deferMs = 0) => NewMessage(body, deferMs, Clock.UnixNanos);
 
     /// <summary>With the publish time given: a batch (MPUB) reads the clock once, not once per message.</summary>
-    public Message NewMessage(byte[] body, long deferMs, long unixNanos)
-        => new(Ids.Next(unixNanos), unixNanos, body) { DeferMs = deferMs };
+    public Message NewMessage(ReadOnlySpan<byte> body, long deferMs, long unixNanos)
+    {
+        var m = Message.Create(Ids.Next(unixNanos), unixNanos, body);
+        m.DeferMs = deferMs;
+        return m;
+    }
+
+    /// <summary>A message whose body is copied straight from the pipe's (possibly multi-segment) buffer.</summary>
+    public Message NewMessage(in System.Buffers.ReadOnlySequence<byte> body, long deferMs, long unixNanos)
+    {
+        var m = Message.Create(Ids.Next(unixNanos), unixNanos, body);
+        m.DeferMs = deferMs;
+        return m;
+    }
 
     /// <summary>Publishes one message. Throws <see cref="IOException"/> on a disk error, <see cref="TopicExitingException"/> when deleted.</summary>
     public void Put(Message m) => PutBatch(new ReadOnlySpan<Message>(ref m));
@@ -57,7 +69,7 @@ internal sealed partial class Topic
     public void PutBatch(ReadOnlySpan<Message> messages)
     {
         long bytes = 0;
-        foreach (var m in messages) bytes += m.Body.Length;
+        foreach (var m in messages) bytes += m.BodyLength;
         Channel[] channels;
         bool restartDrain;
         lock (_lock)
@@ -85,11 +97,13 @@ internal sealed partial class Topic
     }
 
     /// <summary>The first channel gets the published objects, the others copies sharing the body (spec §1.2).</summary>
-    private void FanOut(Channel[] channels, ReadOnlySpan<Message> messages)
+    internal void FanOut(Channel[] channels, ReadOnlySpan<Message> messages)
     {
         // Every channel gets the batch even if one channel's disk write fails; the publisher then sees that error.
+        // Channels 1..n copy from the published objects first and channel 0 takes the objects themselves last: once a
+        // channel holds a message it may finish it or spill it to disk and release it to the pool at any moment.
         IOException? error = null;
-        for (var i = 0; i < channels.Length; i++)
+        for (var i = channels.Length - 1; i >= 0; i--)
         {
             try
             {

@@ -4,7 +4,7 @@ namespace Nsq.Protocol.Identify;
 
 /// <summary>
 /// Spec §2.5 IDENTIFY request body. Every field is optional; 0 means "server default" for the numeric ones, -1 has
-/// field-specific meaning. Unknown keys (clients still send <c>short_id</c>/<c>long_id</c>) are ignored.
+/// field-specific meaning. Integers are 64-bit as in nsqd, so an out-of-range value is a range error, not a decode error. Unknown keys (clients still send <c>short_id</c>/<c>long_id</c>) are ignored.
 /// </summary>
 public sealed class IdentifyRequest
 {
@@ -12,15 +12,15 @@ public sealed class IdentifyRequest
     [JsonPropertyName("hostname")] public string? Hostname { get; set; }
     [JsonPropertyName("user_agent")] public string? UserAgent { get; set; }
     [JsonPropertyName("feature_negotiation")] public bool FeatureNegotiation { get; set; }
-    [JsonPropertyName("heartbeat_interval")] public int HeartbeatInterval { get; set; }
-    [JsonPropertyName("output_buffer_size")] public int OutputBufferSize { get; set; }
-    [JsonPropertyName("output_buffer_timeout")] public int OutputBufferTimeout { get; set; }
+    [JsonPropertyName("heartbeat_interval")] public long HeartbeatInterval { get; set; }
+    [JsonPropertyName("output_buffer_size")] public long OutputBufferSize { get; set; }
+    [JsonPropertyName("output_buffer_timeout")] public long OutputBufferTimeout { get; set; }
     [JsonPropertyName("tls_v1")] public bool TlsV1 { get; set; }
     [JsonPropertyName("snappy")] public bool Snappy { get; set; }
     [JsonPropertyName("deflate")] public bool Deflate { get; set; }
-    [JsonPropertyName("deflate_level")] public int DeflateLevel { get; set; }
-    [JsonPropertyName("sample_rate")] public int SampleRate { get; set; }
-    [JsonPropertyName("msg_timeout")] public int MsgTimeout { get; set; }
+    [JsonPropertyName("deflate_level")] public long DeflateLevel { get; set; }
+    [JsonPropertyName("sample_rate")] public long SampleRate { get; set; }
+    [JsonPropertyName("msg_timeout")] public long MsgTimeout { get; set; }
     [JsonPropertyName("topology_region")] public string? TopologyRegion { get; set; }
     [JsonPropertyName("topology_zone")] public string? TopologyZone { get; set; }
 }

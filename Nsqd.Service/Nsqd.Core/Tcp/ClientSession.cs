@@ -32,7 +32,9 @@ internal sealed partial class ClientSession
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         RemoteEndPoint = connection.RemoteEndPoint as IPEndPoint;
-        var remote = RemoteEndPoint?.Address.ToString() ?? "";
+        // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; nsqd shows them as plain IPv4.
+        var address = RemoteEndPoint?.Address;
+        var remote = address is null ? "" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
         ClientId = remote;
         Hostname = remote;
         ConnectTs = Clock.UnixSeconds;

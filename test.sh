@@ -19,6 +19,8 @@ apt_install() {
 have python3 || apt_install python3
 have node || apt_install nodejs
 have npm || apt_install npm
+# The lookup's Redis tests use Testcontainers when a Docker engine answers, else a local redis-server process.
+have redis-server || apt_install redis-server
 if [ ! -d tests/Compat.Tests/node/node_modules/nsqjs ] && [ -f tests/Compat.Tests/node/package.json ]; then
   (cd tests/Compat.Tests/node && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
 fi

@@ -27,7 +27,11 @@ internal sealed partial class Broker
         StartTime = DateTimeOffset.UtcNow;
         AuthClient = new Auth.AuthClient(options);
         Tls = options.TlsEnabled ? new TlsSettings(options) : null;
+        Lookup = new Nsqd.Core.Lookup.LookupManager(this);
     }
+
+    /// <summary>The lookupd peers (spec §6.2 nsqd side); notified of topic/channel creations and deletions.</summary>
+    public Nsqd.Core.Lookup.LookupManager Lookup { get; }
 
     public Auth.AuthClient AuthClient { get; }
     /// <summary>Null unless --tls-cert and --tls-key are set.</summary>
@@ -85,14 +89,17 @@ internal sealed partial class Broker
             _topics[name] = t;
         }
         OnMetadataChanged();
+        Lookup.TopicCreated(t);
         return t;
     }
 
     public bool DeleteTopic(string name)
     {
         if (!_topics.TryRemove(name, out var t)) return false;
+        var channels = Array.ConvertAll(t.Channels, c => c.Name);
         t.Delete();
         OnMetadataChanged();
+        Lookup.TopicDeleted(name, channels);
         return true;
     }
 

@@ -103,6 +103,7 @@ public sealed partial class NsqdServer
         Broker.ListeningHttpPort = HttpEndPoint?.Port ?? -1;
         if (Options.BroadcastTcpPort == 0) Options.BroadcastTcpPort = TcpEndPoint.Port;
         if (Options.BroadcastHttpPort == 0 && HttpEndPoint is not null) Options.BroadcastHttpPort = HttpEndPoint.Port;
+        Broker.Lookup.Start(); // after the bound ports are known: IDENTIFY carries them
         Broker.Logger.LogInformation("nsqd v{Version} TCP {Tcp} HTTP {Http} data {Data}", NsqdOptions.Version, TcpEndPoint, HttpEndPoint, Broker.Storage.DataPath);
     }
 

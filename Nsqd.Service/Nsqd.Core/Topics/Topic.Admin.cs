@@ -4,6 +4,22 @@ namespace Nsqd.Core.Topics;
 internal sealed partial class Topic
 {
     private const int DrainBatch = 256;
+    private bool _held;
+
+    /// <summary>
+    /// Spec §1.2: a topic created at runtime keeps its messages in its own queue (like nsqd's not-yet-started pump) while
+    /// the channels lookupd knows are created; <see cref="ReleaseHold"/> then drains them into all of those channels.
+    /// </summary>
+    internal void Hold()
+    {
+        lock (_lock) _held = true;
+    }
+
+    internal void ReleaseHold()
+    {
+        lock (_lock) _held = false;
+        StartDrain();
+    }
 
     /// <summary>
     /// Moves the topic's backlog into its channels on a background task. While it runs, new publishes queue behind the
@@ -13,7 +29,7 @@ internal sealed partial class Topic
     {
         lock (_lock)
         {
-            if (_draining || _channels.Length == 0 || IsPaused || IsExiting || _queue.Depth == 0) return;
+            if (_draining || _held || _channels.Length == 0 || IsPaused || IsExiting || _queue.Depth == 0) return;
             _draining = true;
             _drain = Task.Run(DrainLoop);
         }

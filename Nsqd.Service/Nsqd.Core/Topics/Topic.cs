@@ -78,13 +78,13 @@ internal sealed partial class Topic
             Interlocked.Add(ref MessageCount, messages.Length);
             Interlocked.Add(ref MessageBytes, bytes);
             channels = _channels;
-            if (channels.Length == 0 || IsPaused || _draining || _queue.Depth > 0)
+            if (channels.Length == 0 || IsPaused || _draining || _held || _queue.Depth > 0)
             {
                 foreach (var m in messages) _queue.Stage(m);
                 _queue.Commit();
                 Broker.ClearHealth();
                 // A backlog with channels, unpaused and no drain running (a drain stopped by a disk error): restart it.
-                restartDrain = channels.Length > 0 && !IsPaused && !_draining;
+                restartDrain = channels.Length > 0 && !IsPaused && !_draining && !_held;
                 channels = [];
             }
             else
@@ -136,6 +136,7 @@ internal sealed partial class Topic
         if (created)
         {
             Broker.OnMetadataChanged();
+            Broker.Lookup.ChannelCreated(Name, name);
             StartDrain();
         }
         return ch;
@@ -157,6 +158,7 @@ internal sealed partial class Topic
         }
         ch.Delete();
         Broker.OnMetadataChanged();
+        Broker.Lookup.ChannelDeleted(Name, name);
         if (deleteTopic) Broker.DeleteTopic(Name);
         return true;
     }

@@ -35,6 +35,19 @@ public class ReferenceRulesTests
     }
 
     [Fact]
+    public void Lookup_engine_references_the_protocol_and_never_the_broker()
+    {
+        var refs = ProjectReferences(typeof(Lookup.Core.LookupServer).Assembly).ToHashSet();
+        Assert.Contains("Nsq.Protocol", refs);
+        Assert.DoesNotContain("Nsqd.Core", refs);
+        Assert.DoesNotContain("Nsqd.DiskQueue", refs);
+    }
+
+    [Fact]
+    public void Broker_never_references_the_lookup_engine()
+        => Assert.DoesNotContain("Lookup.Core", ProjectReferences(typeof(Nsqd.Core.NsqdServer).Assembly));
+
+    [Fact]
     public void Protocol_has_no_async_infrastructure_or_logging()
     {
         var names = typeof(Nsq.Protocol.Names).Assembly.GetReferencedAssemblies().Select(r => r.Name!);

@@ -60,8 +60,9 @@ public sealed class ChannelsResponse
 /// <summary>A <c>/nodes</c> entry: PeerInfo plus the producer's topics and the aligned tombstone flags.</summary>
 public sealed class NodeInfo : PeerInfo
 {
-    [JsonPropertyName("tombstones")] public List<bool> Tombstones { get; set; } = [];
-    [JsonPropertyName("topics")] public List<string> Topics { get; set; } = [];
+    // Derived members serialize before inherited ones unless ordered: nsqlookupd writes these two last.
+    [JsonPropertyName("tombstones"), JsonPropertyOrder(1)] public List<bool> Tombstones { get; set; } = [];
+    [JsonPropertyName("topics"), JsonPropertyOrder(2)] public List<string> Topics { get; set; } = [];
 }
 
 /// <summary><c>GET /nodes</c></summary>

@@ -19,9 +19,9 @@ public sealed class NsqjsTests : IDisposable
         try { Directory.Delete(_certDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record Negotiated(bool Tls_V1, bool Snappy, bool Deflate, bool Compressed);
+    internal sealed record Negotiated(bool Tls_V1, bool Snappy, bool Deflate, bool Compressed);
 
-    private sealed record Outcome(string Mode, string Action, string Topic, int Published, List<string> Received, List<int> Attempts, Negotiated? Negotiated, List<string> Errors);
+    internal sealed record Outcome(string Mode, string Action, string Topic, int Published, List<string> Received, List<int> Attempts, Negotiated? Negotiated, List<string> Errors, List<string>? Nsqds = null);
 
     /// <summary>The Writer's connection negotiated exactly what the mode asks for.</summary>
     private static void AssertNegotiated(string mode, Outcome o)
@@ -34,10 +34,15 @@ public sealed class NsqjsTests : IDisposable
         Assert.Equal(parts.Contains("snappy") || parts.Contains("deflate"), o.Negotiated.Compressed);
     }
 
-    private static async Task<Outcome> RunAsync(CompatBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
+    private static Task<Outcome> RunAsync(CompatBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
+        => RunScriptAsync(broker.Tcp.Port, mode, n, action, topic);
+
+    /// <summary>Runs <c>node compat.js</c>; <paramref name="port"/> is an nsqd TCP port, or an nsqlookupd HTTP port for
+    /// the <c>lookup-consume</c> action.</summary>
+    internal static async Task<Outcome> RunScriptAsync(int port, string mode, int n, string action, string? topic)
     {
         var dir = await NodeEnvironment.EnsureAsync();
-        List<string> args = ["compat.js", broker.Tcp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), mode, n.ToString(System.Globalization.CultureInfo.InvariantCulture), action];
+        List<string> args = ["compat.js", port.ToString(System.Globalization.CultureInfo.InvariantCulture), mode, n.ToString(System.Globalization.CultureInfo.InvariantCulture), action];
         if (topic is not null) args.Add(topic);
         var r = await ProcessRunner.RunAsync("node", args, dir, ScriptTimeout);
         Assert.NotNull(r);
@@ -50,7 +55,7 @@ public sealed class NsqjsTests : IDisposable
         return outcome;
     }
 
-    private static void AssertExactlyOnce(IEnumerable<string> expected, IReadOnlyCollection<string> received)
+    internal static void AssertExactlyOnce(IEnumerable<string> expected, IReadOnlyCollection<string> received)
     {
         var dupes = received.GroupBy(b => b).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(dupes.Count == 0, "delivered more than once: " + string.Join(", ", dupes.Take(10)));

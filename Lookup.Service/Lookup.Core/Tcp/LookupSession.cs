@@ -28,6 +28,9 @@ internal sealed class LookupSession(LookupContext context, ConnectionContext con
     private static readonly byte[] Ok = "OK"u8.ToArray();
 
     private readonly PipeReader _input = connection.Transport.Input;
+    private readonly CancellationToken _stopping =
+        connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+        ?? CancellationToken.None;
     private readonly PipeWriter _output = connection.Transport.Output;
     private readonly string _peerId = connection.RemoteEndPoint?.ToString() ?? connection.ConnectionId;
     private PeerInfo? _peer;
@@ -206,7 +209,8 @@ internal sealed class LookupSession(LookupContext context, ConnectionContext con
     {
         while (true)
         {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
+            // A server stop signals ConnectionClosedRequested: an idle nsqd connection must not hold up shutdown.
+            var result = await _input.ReadAsync(_stopping).ConfigureAwait(false);
             var buffer = result.Buffer;
             var newline = buffer.PositionOf((byte)'\n');
             if (newline is { } nl)
@@ -236,7 +240,7 @@ internal sealed class LookupSession(LookupContext context, ConnectionContext con
     {
         while (true)
         {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var result = await _input.ReadAsync(_stopping).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (buffer.Length >= count)
             {

@@ -1,12 +1,16 @@
 // Drives an nsqd with the real nsqjs 0.13.0 client; prints one JSON line with what happened.
 //
 //   node compat.js <tcp-port> <mode> <n> [action] [topic]
+//   node compat.js <lookupd-http-port> <mode> <n> lookup-consume <topic>
 //
 // mode:   plain | snappy | deflate | tls | tls+snappy | tls+deflate   (how nsqjs connects)
 // action: roundtrip (default) — a Reader subscribes, a Writer publishes n messages (half PUB, half MPUB), the Reader
 //                               consumes until it has n, then waits a little for duplicates;
 //         publish             — a Writer publishes n messages and exits;
-//         consume             — a Reader consumes n messages and exits.
+//         consume             — a Reader consumes n messages and exits;
+//         lookup-consume      — the first argument is an nsqlookupd HTTP port: a Reader discovers the nsqds that
+//                               have the topic through lookupdHTTPAddresses (polled every second), consumes n messages
+//                               from all of them and exits. "nsqds" in the output lists the nsqds it connected to.
 // Output: {"mode","action","topic","published","received":[bodies in arrival order],"attempts":[..],
 //          "negotiated":{tls_v1,snappy,deflate,compressed} (the Writer's connection),"errors":[..]}
 // Exit code 0 when the action completed, 2 on timeout, 1 on a client error.
@@ -16,7 +20,7 @@ const nsq = require('nsqjs')
 
 const [port, mode = 'plain', nText = '100', action = 'roundtrip', topicArg] = process.argv.slice(2)
 if (!port) {
-  console.error('usage: node compat.js <tcp-port> <mode> <n> [roundtrip|publish|consume] [topic]')
+  console.error('usage: node compat.js <tcp-port|lookupd-http-port> <mode> <n> [roundtrip|publish|consume|lookup-consume] [topic]')
   process.exit(64)
 }
 const n = parseInt(nText, 10)
@@ -31,7 +35,7 @@ const options = {
   clientId: `compat-${mode}`,
 }
 
-const result = { mode, action, topic, published: 0, received: [], attempts: [], negotiated: null, errors: [] }
+const result = { mode, action, topic, published: 0, received: [], attempts: [], negotiated: null, nsqds: [], errors: [] }
 let finished = false
 let reader = null
 let writer = null
@@ -50,13 +54,17 @@ const timeout = setTimeout(() => {
 }, 60000)
 timeout.unref()
 
-function startReader(onReady) {
-  reader = new nsq.Reader(topic, channel, Object.assign({
-    nsqdTCPAddresses: [`127.0.0.1:${port}`],
+function startReader(onReady, viaLookupd) {
+  // Either a fixed nsqd, or discovery: nsqjs queries /lookup?topic= on the lookupd and connects to every producer.
+  const source = viaLookupd
+    ? { lookupdHTTPAddresses: [`127.0.0.1:${port}`] }
+    : { nsqdTCPAddresses: [`127.0.0.1:${port}`] }
+  reader = new nsq.Reader(topic, channel, Object.assign(source, {
     maxInFlight: 50,
     lookupdPollInterval: 1,
   }, options))
   reader.on(nsq.Reader.ERROR, (err) => result.errors.push(`reader: ${err && err.message ? err.message : err}`))
+  reader.on(nsq.Reader.NSQD_CONNECTED, (host, p) => result.nsqds.push(`${host}:${p}`))
   reader.on(nsq.Reader.MESSAGE, (msg) => {
     result.received.push(msg.body.toString())
     result.attempts.push(msg.attempts)
@@ -121,6 +129,9 @@ switch (action) {
     break
   case 'consume':
     startReader(null)
+    break
+  case 'lookup-consume':
+    startReader(null, true)
     break
   default:
     console.error(`unknown action ${action}`)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Lookup.Core.Tests.Infrastructure;
@@ -41,9 +40,7 @@ public static class ClusterSupport
     /// </summary>
     public static void SetPingInterval(NsqdOptions options, TimeSpan interval)
     {
-        var type = typeof(NsqdOptions).Assembly.GetType("Nsqd.Core.Lookup.LookupSettings", throwOnError: true)!;
-        var settings = type.GetMethod("For", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [options]);
-        type.GetProperty("PingInterval")!.SetValue(settings, interval);
+        Nsqd.Core.Lookup.LookupSettings.For(options).PingInterval = interval;
     }
 
     public static async Task PublishAsync(TestBroker broker, string topic, params string[] bodies)

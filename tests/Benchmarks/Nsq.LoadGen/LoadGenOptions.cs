@@ -3,12 +3,14 @@ using System.Globalization;
 
 namespace Nsq.LoadGen;
 
-/// <summary>What to run: bench_writer, bench_reader, or both in sequence against the same topic (nsq's bench.sh).</summary>
+/// <summary>What to run: bench_writer, bench_reader, or both in sequence against the same topic (nsq's bench.sh); or
+/// <c>lookup</c>: GET /lookup?topic= against an nsqlookupd.</summary>
 internal enum LoadGenMode
 {
     Writer,
     Reader,
     Both,
+    Lookup,
 }
 
 /// <summary>
@@ -25,7 +27,21 @@ internal sealed class LoadGenOptions
     public int BatchSize { get; set; } = 200;
     public TimeSpan RunFor { get; set; } = TimeSpan.FromSeconds(10);
     public int Rdy { get; set; } = 2500;
-    public int Connections { get; set; } = Environment.ProcessorCount;
+    /// <summary>Default: processor count (like GOMAXPROCS workers); twice that in lookup mode, whose requests are short.</summary>
+    public int Connections
+    {
+        get => _connections ?? (Mode == LoadGenMode.Lookup ? 2 * Environment.ProcessorCount : Environment.ProcessorCount);
+        set => _connections = value;
+    }
+    private int? _connections;
+    /// <summary>Lookup mode: the nsqlookupd HTTP address queried.</summary>
+    public string LookupdHttpAddress { get; set; } = "127.0.0.1:4161";
+    /// <summary>Lookup mode: the nsqlookupd TCP address a fake producer registers the topic with (<see cref="Register"/>).</summary>
+    public string LookupdTcpAddress { get; set; } = "127.0.0.1:4160";
+    /// <summary>Lookup mode: register one fake producer for the topic first and keep it connected during the run.</summary>
+    public bool Register { get; set; }
+    /// <summary>Lookup mode: load applied before the measured <see cref="RunFor"/> window (not counted).</summary>
+    public TimeSpan Warmup { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>bench_writer's <c>--deadline "YYYY-MM-DD HH:MM:SS"</c> (local time): synchronised start of several processes.</summary>
     public DateTime? Deadline { get; set; }
     /// <summary>MPUBs in flight per connection; bench_writer waits for each OK (1).</summary>
@@ -41,8 +57,8 @@ internal sealed class LoadGenOptions
     public bool EffectiveCreateChannel => CreateChannel ?? Mode == LoadGenMode.Both;
 
     public const string Usage = """
-        usage: Nsq.LoadGen [writer|reader|both] [flags]
-          --mode writer|reader|both         what to run (or the first argument); default writer
+        usage: Nsq.LoadGen [writer|reader|both|lookup] [flags]
+          --mode writer|reader|both|lookup  what to run (or the first argument); default writer
           --nsqd-tcp-address <host:port>    default 127.0.0.1:4150
           --topic <name>                    default sub_bench
           --channel <name>                  default ch (reader)
@@ -50,13 +66,19 @@ internal sealed class LoadGenOptions
           --batch-size <n>                  messages per MPUB, default 200 (writer)
           --runfor <duration>               Go duration, default 10s
           --rdy <n>                         RDY per connection, default 2500 (reader)
-          --connections|--workers <n>       default = processor count
+          --connections|--workers <n>       default = processor count (lookup: 2x processor count)
           --deadline "YYYY-MM-DD HH:MM:SS"  start at this local time
           --pipeline <n>                    MPUBs outstanding per connection, default 1 (writer)
           --idle-exit <duration>            reader stops after this long without a message (0 = off;
                                             default 0, 1s in both mode); the duration then ends at the last message
           --progress <duration>             reader: print the running count to stderr this often (0 = off)
           --create-channel[=true|false]     SUB once before writing so the channel exists (default: true in both mode)
+        lookup mode (GET /lookup?topic=<topic> over keep-alive HTTP/1.1, one request in flight per connection):
+          --lookupd-http-address <host:port> default 127.0.0.1:4161
+          --lookupd-tcp-address <host:port>  where --register connects, default 127.0.0.1:4160
+          --register[=true|false]           register a fake producer for the topic (TCP V1 IDENTIFY + REGISTER) and
+                                            keep it connected during the run
+          --warmup <duration>               untimed load before the measured runfor, default 1s
         """;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="FormatException"/> with a message for the user.</summary>
@@ -105,6 +127,12 @@ internal sealed class LoadGenOptions
                     var d = Next();
                     o.Deadline = d.Length == 0 ? null : DateTime.ParseExact(d, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal);
                     break;
+                case "lookupd-http-address": o.LookupdHttpAddress = Next(); break;
+                case "lookupd-tcp-address": o.LookupdTcpAddress = Next(); break;
+                case "warmup": o.Warmup = GoDuration.Parse(Next()); break;
+                case "register":
+                    o.Register = value is null || bool.Parse(value);
+                    break;
                 case "create-channel":
                     o.CreateChannel = value is null || bool.Parse(value);
                     break;
@@ -120,7 +148,8 @@ internal sealed class LoadGenOptions
         "writer" => LoadGenMode.Writer,
         "reader" => LoadGenMode.Reader,
         "both" => LoadGenMode.Both,
-        _ => throw new FormatException($"unknown mode {s} (writer, reader or both)"),
+        "lookup" => LoadGenMode.Lookup,
+        _ => throw new FormatException($"unknown mode {s} (writer, reader, both or lookup)"),
     };
 
     private static int PositiveInt(string name, string s)

@@ -4,7 +4,8 @@ namespace Nsq.LoadGen;
 
 /// <summary>
 /// <c>Nsq.LoadGen writer|reader|both [flags]</c>: nsq's bench_writer and bench_reader against any nsqd (ours or Go's).
-/// Prints bench_writer's <c>duration: ...</c> line and a <c>[writer]</c>/<c>[reader]</c> summary per run. Exit code 0 on
+/// Prints bench_writer's <c>duration: ...</c> line and a <c>[writer]</c>/<c>[reader]</c> summary per run.
+/// <c>Nsq.LoadGen lookup [flags]</c>: /lookup requests per second against an nsqlookupd (a <c>[lookup]</c> line). Exit code 0 on
 /// success, 2 for a usage error, 1 when the broker could not be reached or a connection failed.
 /// </summary>
 internal static class Program
@@ -25,6 +26,19 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"{ex.Message}\n{LoadGenOptions.Usage}").ConfigureAwait(false);
             return 2;
+        }
+
+        if (o.Mode == LoadGenMode.Lookup)
+        {
+            try
+            {
+                return await LookupBench.RunAsync(o).ConfigureAwait(false) ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or FormatException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync($"FATAL: {o.LookupdHttpAddress}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
         }
 
         try

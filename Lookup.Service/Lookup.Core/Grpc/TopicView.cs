@@ -72,7 +72,7 @@ public sealed class TopicView
         var channels = channelKeys.Select(r => r.SubKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         var all = await store.FindProducersAsync(Registration.TopicCategory, topic, "").ConfigureAwait(false);
-        var live = FilterActive(all, inactiveTimeout, tombstoneLifetime, nowNs)
+        var live = ProducerDedup.ByNode(FilterActive(all, inactiveTimeout, tombstoneLifetime, nowNs))
             .OrderBy(p => p.Info.BroadcastAddress, StringComparer.Ordinal)
             .ThenBy(p => p.Info.TcpPort)
             .ThenBy(p => p.Info.RemoteAddress, StringComparer.Ordinal)

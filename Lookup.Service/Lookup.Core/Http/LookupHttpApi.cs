@@ -102,7 +102,7 @@ internal sealed class LookupHttpApi
         var response = new LookupResponse
         {
             Channels = [.. channels.Select(r => r.SubKey)],
-            Producers = [.. producers.Where(p => IsActive(p, now) && !IsTombstoned(p, now)).Select(p => p.Info)],
+            Producers = [.. ProducerDedup.ByNode(producers.Where(p => IsActive(p, now) && !IsTombstoned(p, now))).Select(p => p.Info)],
         };
         return Json(response, LookupJsonContext.Default.LookupResponse);
     }
@@ -133,7 +133,7 @@ internal sealed class LookupHttpApi
             // puts a derived class's properties (NodeInfo's) before the base class's.
             w.WriteStartObject();
             w.WriteStartArray("producers");
-            foreach (var p in clients.Where(p => IsActive(p, now)))
+            foreach (var p in ProducerDedup.ByNode(clients.Where(p => IsActive(p, now))))
             {
                 List<string> topics = [];
                 List<bool> tombstones = [];

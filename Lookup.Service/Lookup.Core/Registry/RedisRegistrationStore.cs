@@ -46,7 +46,11 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
         _db = redis.GetDatabase();
         _prefix = keyPrefix;
         _changes = RedisChannel.Literal(keyPrefix + "changes");
-        _onMessage = (_, message) => Changed?.Invoke(message.IsNullOrEmpty ? "" : message.ToString());
+        _onMessage = (_, message) =>
+        {
+            InvalidateReads();
+            Changed?.Invoke(message.IsNullOrEmpty ? "" : message.ToString());
+        };
         // Synchronous so that, once constructed, the store hears every later change (tests and the gRPC stream rely on it).
         redis.GetSubscriber().Subscribe(_changes, _onMessage);
     }
@@ -71,6 +75,12 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
 
     /// <summary>Reads sweep dead peers at most this often (default 1 s).</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a read may be served from this replica's cache (0 disables the cache).</summary>
+    public TimeSpan ReadCacheTtl { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, long ExpiresMs, object Value)> _reads = new(StringComparer.Ordinal);
+    private long _readGeneration;
 
     /// <inheritdoc />
     public event Action<string>? Changed;
@@ -143,7 +153,10 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Registration>> FindRegistrationsAsync(string category, string key, string subKey)
+    public Task<IReadOnlyList<Registration>> FindRegistrationsAsync(string category, string key, string subKey)
+        => CachedAsync($"r|{category}|{key}|{subKey}", () => FindRegistrationsUncachedAsync(category, key, subKey));
+
+    private async Task<IReadOnlyList<Registration>> FindRegistrationsUncachedAsync(string category, string key, string subKey)
     {
         ArgumentNullException.ThrowIfNull(category);
         ArgumentNullException.ThrowIfNull(key);
@@ -168,10 +181,13 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ProducerRecord>> FindProducersAsync(string category, string key, string subKey)
+    public Task<IReadOnlyList<ProducerRecord>> FindProducersAsync(string category, string key, string subKey)
+        => CachedAsync($"p|{category}|{key}|{subKey}", () => FindProducersUncachedAsync(category, key, subKey));
+
+    private async Task<IReadOnlyList<ProducerRecord>> FindProducersUncachedAsync(string category, string key, string subKey)
     {
         await SweepIfDueAsync().ConfigureAwait(false);
-        var registrations = await FindRegistrationsAsync(category, key, subKey).ConfigureAwait(false);
+        var registrations = await FindRegistrationsUncachedAsync(category, key, subKey).ConfigureAwait(false);
         var reads = registrations.Select(r => _db.HashGetAllAsync(RegKey(Member(r)))).ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<ProducerRecord>();
@@ -191,9 +207,14 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(Registration Registration, ProducerRecord Producer)>> LookupPeerAsync(string peerId)
+    public Task<IReadOnlyList<(Registration Registration, ProducerRecord Producer)>> LookupPeerAsync(string peerId)
     {
         ArgumentNullException.ThrowIfNull(peerId);
+        return CachedAsync($"l|{peerId}", () => LookupPeerUncachedAsync(peerId));
+    }
+
+    private async Task<IReadOnlyList<(Registration Registration, ProducerRecord Producer)>> LookupPeerUncachedAsync(string peerId)
+    {
         await SweepIfDueAsync().ConfigureAwait(false);
         var members = await _db.SetMembersAsync(PeerKey(peerId)).ConfigureAwait(false);
         var reads = members.Select(m => (Member: m.ToString(), Value: _db.HashGetAsync(RegKey(m.ToString()), peerId))).ToArray();
@@ -253,8 +274,38 @@ public sealed class RedisRegistrationStore : IRegistrationStore, IDisposable, IA
         }
     }
 
-    private Task<RedisResult> EvalAsync(string script, params RedisValue[] args)
-        => _db.ScriptEvaluateAsync(script, values: [_prefix, .. args]);
+    /// <summary>Every write goes through here: the local read cache is dropped as soon as this replica changes something.</summary>
+    private async Task<RedisResult> EvalAsync(string script, params RedisValue[] args)
+    {
+        try
+        {
+            return await _db.ScriptEvaluateAsync(script, values: [_prefix, .. args]).ConfigureAwait(false);
+        }
+        finally
+        {
+            InvalidateReads();
+        }
+    }
+
+    /// <summary>
+    /// Reads are cached for <see cref="ReadCacheTtl"/> and dropped on any change this replica makes or hears of (pub/sub),
+    /// so a hot <c>/lookup</c> costs one Redis round trip per TTL instead of three per request. Producer liveness can be
+    /// at most one TTL stale (touches do not publish), which is far below the inactive-producer timeout.
+    /// </summary>
+    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> load) where T : class
+    {
+        if (ReadCacheTtl <= TimeSpan.Zero) return await load().ConfigureAwait(false);
+        var generation = Volatile.Read(ref _readGeneration);
+        var now = Environment.TickCount64;
+        if (_reads.TryGetValue(key, out var hit) && hit.Generation == generation && hit.ExpiresMs > now) return (T)hit.Value;
+        var value = await load().ConfigureAwait(false);
+        if (_reads.Count > 10_000) _reads.Clear();
+        // Stamped with the generation seen before loading: a change during the load makes the entry stale at once.
+        _reads[key] = (generation, now + (long)ReadCacheTtl.TotalMilliseconds, value);
+        return value;
+    }
+
+    private void InvalidateReads() => Interlocked.Increment(ref _readGeneration);
 
     private RedisValue TtlMs() => Math.Max(1L, (long)PeerTtl.TotalMilliseconds);
 

@@ -138,6 +138,23 @@ public sealed class RedisReplicaIntegrationTests(RedisServerFixture redis, ITest
     }
 
     [Fact]
+    public async Task A_broker_registered_with_both_replicas_is_listed_once_by_each()
+    {
+        var a = await ReplicaAsync(TimeSpan.FromMinutes(5));
+        var b = await ReplicaAsync(TimeSpan.FromMinutes(5));
+        var broker = await StartBrokerAsync([a, b]);
+        _brokers.Add(broker);
+        await PublishAsync(broker, "both_t", "x");
+        foreach (var lookup in new[] { a, b })
+        {
+            // Two connections (one per replica) hold two producer records in Redis; clients must see one node.
+            await WaitUntilAsync(async () => (await NodesAsync(lookup)).Length == 1 && (await LookupAsync(lookup, "both_t"))?.Length == 1,
+                "one producer and one node on each replica", state: async () => Show(await LookupAsync(lookup, "both_t")));
+            Assert.Equal([Node.Of(broker)], (await LookupAsync(lookup, "both_t"))!);
+        }
+    }
+
+    [Fact]
     public async Task A_killed_broker_process_disappears_from_every_replica()
     {
         // Default inactive-producer timeout (5 min): the process pings only every 15 s, and its disappearance must come

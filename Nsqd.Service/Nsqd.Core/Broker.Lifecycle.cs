@@ -9,6 +9,7 @@ internal sealed partial class Broker
     private CancellationTokenSource? _loopCts;
     private Task _loop = Task.CompletedTask;
     private FileStream? _dataLock;
+    private Telemetry.StatsdPusher? _statsd;
 
     public void Start()
     {
@@ -26,6 +27,7 @@ internal sealed partial class Broker
         PersistMetadata();
         _loopCts = new CancellationTokenSource();
         _loop = Task.Run(() => ScanLoopAsync(_loopCts.Token));
+        _statsd = Telemetry.StatsdPusher.Start(this);
     }
 
     /// <summary>
@@ -65,6 +67,7 @@ internal sealed partial class Broker
         IsExiting = true;
         _loopCts?.Cancel();
         await _loop.ConfigureAwait(false);
+        if (_statsd is not null) await _statsd.DisposeAsync().ConfigureAwait(false);
         foreach (var c in _clients.Values) c.Abort();
         PersistMetadata();
         foreach (var t in _topics.Values)
@@ -81,5 +84,6 @@ internal sealed partial class Broker
         await Lookup.StopAsync().ConfigureAwait(false); // closes the lookupd connections; no UNREGISTER (spec §5.3)
         _dataLock?.Dispose();
         _loopCts?.Dispose();
+        Metrics.Dispose();
     }
 }

@@ -28,7 +28,11 @@ internal sealed partial class Broker
         AuthClient = new Auth.AuthClient(options);
         Tls = options.TlsEnabled ? new TlsSettings(options) : null;
         Lookup = new Nsqd.Core.Lookup.LookupManager(this);
+        Metrics = new Telemetry.NsqdMetrics(this);
     }
+
+    /// <summary>The broker's "Nsqd" meter (observable instruments over the counters below); disposed on stop.</summary>
+    public Telemetry.NsqdMetrics Metrics { get; }
 
     /// <summary>The lookupd peers (spec §6.2 nsqd side); notified of topic/channel creations and deletions.</summary>
     public Nsqd.Core.Lookup.LookupManager Lookup { get; }
@@ -58,6 +62,7 @@ internal sealed partial class Broker
 
     public IEnumerable<Topic> Topics => _topics.Values;
     public IEnumerable<ClientSession> Clients => _clients.Values;
+    public int ClientCount => _clients.Count;
 
     public long RegisterClient(ClientSession c)
     {

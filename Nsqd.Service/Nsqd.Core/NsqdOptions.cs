@@ -69,6 +69,15 @@ public sealed class NsqdOptions
     public List<double> E2EProcessingLatencyPercentiles { get; set; } = [];
     public TimeSpan E2EProcessingLatencyWindowTime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>UDP <c>host:port</c> of a statsd daemon; empty disables the statsd loop (spec §4).</summary>
+    public string StatsdAddress { get; set; } = "";
+    /// <summary><c>%s</c> → <c>&lt;broadcast_address&gt;_&lt;broadcast_http_port&gt;</c> with <c>.</c>/<c>:</c> → <c>_</c>.</summary>
+    public string StatsdPrefix { get; set; } = "nsq.%s";
+    public TimeSpan StatsdInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public bool StatsdMemStats { get; set; } = true;
+    public int StatsdUdpPacketSize { get; set; } = 508;
+    public bool StatsdExcludeEphemeral { get; set; }
+
     public bool TlsEnabled => TlsCert.Length > 0 && TlsKey.Length > 0;
 
     /// <summary>0 = not required, 1 = TCP must upgrade (plain HTTP allowed), 2 = TCP and HTTP.</summary>

@@ -25,6 +25,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Readiness probe: runs every registered health check.</summary>
     public const string HealthPath = "/health";
 
+    /// <summary>Prometheus scraping endpoint (text exposition format) of every metric the process records.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>Tag of the checks that <see cref="AlivePath"/> runs.</summary>
     public const string LiveTag = "live";
 
@@ -69,11 +72,13 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(s_telemetrySources))
+                .AddMeter(s_telemetrySources)
+                // Pull: Prometheus (or anything speaking its text format) scrapes MetricsPath; OTLP push stays as below.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(s_telemetrySources)
-                // Probes arrive every few seconds; tracing them would drown the real requests.
+                // Probes and scrapes arrive every few seconds; tracing them would drown the real requests.
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());
 
@@ -97,7 +102,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (all checks) and <c>/alive</c> (live-tagged checks only). Mapped in every
+    /// <summary>Maps <c>/health</c> (all checks), <c>/alive</c> (live-tagged checks only) and <c>/metrics</c> (Prometheus). Mapped in every
     /// environment, not only Development: Aspire, orchestrators and NSQ operators all probe them.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -108,10 +113,11 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
         });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
 
         return app;
     }
 
     private static bool IsProbe(PathString path) =>
-        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments(MetricsPath);
 }

@@ -53,7 +53,7 @@ internal sealed partial class NsqdHttpApi
             ? ParseBinary(body, topic!, options.MaxMsgSize, options.MaxBodySize, messages)
             : ParseText(body, topic!, options.MaxMsgSize, messages);
         if (parseError is not null) return ApiResult.Error(413, parseError);
-        return Publish(topic!, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages));
+        return Publish(topic!, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages), "HTTP mpub");
     }
 
     /// <summary>One message per <c>\n</c>-terminated line; a trailing <c>\r</c> stays; empty lines are skipped.</summary>
@@ -106,9 +106,10 @@ internal sealed partial class NsqdHttpApi
         return null;
     }
 
-    private ApiResult Publish(Topic topic, ReadOnlySpan<Message> messages)
+    private ApiResult Publish(Topic topic, ReadOnlySpan<Message> messages, string operation = "HTTP pub")
     {
         if (messages.IsEmpty) return ApiResult.Ok;
+        using var activity = Telemetry.NsqdTelemetry.StartPublish(operation, topic, messages);
         try
         {
             topic.PutBatch(messages);

@@ -60,7 +60,8 @@ internal sealed partial class ClientSession
         // The body is copied once, from the pipe's buffer into the message's pooled buffer.
         var m = topic.NewMessage(body, deferMs, Infrastructure.Clock.UnixNanos);
         buffer = buffer.Slice(4L + size);
-        PutOrFail(name, failCode, topic, new ReadOnlySpan<Message>(ref m));
+        using (Telemetry.NsqdTelemetry.StartPublish(name, topic, new ReadOnlySpan<Message>(ref m)))
+            PutOrFail(name, failCode, topic, new ReadOnlySpan<Message>(ref m));
         Interlocked.Increment(ref counter.Count);
         FrameWriter.WriteResponse(_responses, Responses.Ok);
         return CommandOutcome.Done;
@@ -109,7 +110,8 @@ internal sealed partial class ClientSession
             Array.Clear(_mpubBatch, 0, count);
             throw Fail(ErrorCode.BadBody, $"MPUB invalid body size {bodySize}");
         }
-        PutOrFail("MPUB", ErrorCode.MpubFailed, topic, _mpubBatch.AsSpan(0, count));
+        using (Telemetry.NsqdTelemetry.StartPublish("MPUB", topic, _mpubBatch.AsSpan(0, count)))
+            PutOrFail("MPUB", ErrorCode.MpubFailed, topic, _mpubBatch.AsSpan(0, count));
         Array.Clear(_mpubBatch, 0, count);
         Interlocked.Add(ref counter.Count, count);
         FrameWriter.WriteResponse(_responses, Responses.Ok);

@@ -36,6 +36,7 @@ internal sealed partial class ClientSession
                     if (State != ClientState.Subscribed || credit <= 0) break;
                     var n = channel.TakeForClient(this, _pumpBatch.AsSpan(0, (int)Math.Min(credit, PumpBatch)));
                     if (n == 0) break;
+                    var activity = Telemetry.NsqdTelemetry.StartDeliver(channel, _pumpBatch.AsSpan(0, n));
                     for (var i = 0; i < n; i++)
                     {
                         var m = _pumpBatch[i];
@@ -44,6 +45,8 @@ internal sealed partial class ClientSession
                         unflushed += FrameWriter.FrameHeaderLength + MessageLayout.HeaderLength + m.BodyLength;
                     }
                     Interlocked.Add(ref MessageCount, n);
+                    Interlocked.Add(ref channel.DeliveredCount, n);
+                    activity?.Dispose();
                     if (unflushed >= OutputBufferSize)
                     {
                         await FlushOutputAsync().ConfigureAwait(false);

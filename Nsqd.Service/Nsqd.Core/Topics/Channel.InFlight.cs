@@ -18,6 +18,7 @@ internal sealed partial class Channel
             if (r != InFlightResult.Ok) return r;
         }
         if (E2E.Enabled) E2E.Record(Clock.UnixNanos - m!.TimestampNs);
+        OnFinished(m!.TimestampNs); // Telemetry/Channel.Telemetry.cs
         // Finished: nothing references the message any more (it left the in-flight set and the client's list).
         m!.Release();
         return InFlightResult.Ok;

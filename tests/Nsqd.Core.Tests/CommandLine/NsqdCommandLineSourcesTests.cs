@@ -116,10 +116,10 @@ public sealed class NsqdCommandLineSourcesTests
     [Fact]
     public void Unknown_config_keys_warn_but_do_not_stop()
     {
-        var result = Parse(["--config=x"], toml: "node_id = 3\nstatsd_prefix = \"nsq.\"");
+        var result = Parse(["--config=x"], toml: "node_id = 3\nlog_prefix = \"x \"");
         Assert.Equal(NsqdCommandLineAction.Run, result.Action);
         Assert.Contains(result.Warnings, w => w.Contains("\"node_id\"", StringComparison.Ordinal)); // nsqd's key is "id"
-        Assert.Contains(result.Warnings, w => w.StartsWith("--statsd-prefix is not implemented", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.StartsWith("--log-prefix is not implemented", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -109,7 +109,7 @@ public sealed class NsqdCommandLineValueTests
     public void Node_id_sets_the_id() => Assert.Equal(1023, Options("--node-id=1023").NodeId);
 
     [Theory]
-    [InlineData("--statsd-address=127.0.0.1:8125", "--statsd-address is not implemented")]
+    [InlineData("--queue-scan-selection-count=40", "--queue-scan-selection-count is not implemented")]
     [InlineData("--verbose", "--verbose is deprecated")]
     [InlineData("--worker-id", "--worker-id is deprecated")]
     [InlineData("--enable-experiment=topology-aware-consumption", "--enable-experiment is not implemented")]

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Nsqd.Core.Topics;
+
+namespace Nsqd.Core.Telemetry;
+
+/// <summary>
+/// The broker's metrics: one <see cref="Meter"/> named "Nsqd" per broker (ServiceDefaults exports it over OTLP and
+/// Prometheus). Every instrument but the e2e latency histogram is observable: it reads the counters the engine keeps
+/// anyway when a collector asks, so publishing and delivering pay nothing for it.
+/// </summary>
+internal sealed class NsqdMetrics : IDisposable
+{
+    public const string MeterName = "Nsqd";
+
+    private readonly Broker _broker;
+    private readonly Histogram<double> _e2eLatency;
+
+    public NsqdMetrics(Broker broker)
+    {
+        _broker = broker;
+        Meter = new Meter(MeterName, NsqdOptions.Version);
+
+        Meter.CreateObservableCounter("nsqd.topic.messages", () => Topics(static t => Interlocked.Read(ref t.MessageCount)),
+            "{message}", "Messages published to the topic");
+        Meter.CreateObservableCounter("nsqd.topic.bytes", () => Topics(static t => Interlocked.Read(ref t.MessageBytes)),
+            "By", "Message body bytes published to the topic");
+        Meter.CreateObservableGauge("nsqd.topic.depth", () => Topics(static t => t.Depth().Depth),
+            "{message}", "Messages queued in the topic (memory and disk) waiting for a channel");
+        Meter.CreateObservableGauge("nsqd.topic.backend_depth", () => Topics(static t => t.Depth().BackendDepth),
+            "{message}", "Messages of the topic's queue held on disk");
+
+        Meter.CreateObservableCounter("nsqd.channel.messages", () => Channels(static (_, s) => s.MessageCount),
+            "{message}", "Messages put into the channel");
+        Meter.CreateObservableCounter("nsqd.channel.requeued", () => Channels(static (_, s) => s.RequeueCount),
+            "{message}", "Messages requeued by consumers (REQ)");
+        Meter.CreateObservableCounter("nsqd.channel.timed_out", () => Channels(static (_, s) => s.TimeoutCount),
+            "{message}", "In-flight messages whose timeout expired");
+        Meter.CreateObservableCounter("nsqd.channel.delivered", () => Channels(static (c, _) => Interlocked.Read(ref c.DeliveredCount)),
+            "{message}", "Messages written to consumers");
+        Meter.CreateObservableCounter("nsqd.channel.finished", () => Channels(static (c, _) => Interlocked.Read(ref c.FinishedCount)),
+            "{message}", "Messages finished by consumers (FIN)");
+        Meter.CreateObservableGauge("nsqd.channel.depth", () => Channels(static (_, s) => s.Depth),
+            "{message}", "Messages ready in the channel (memory and disk)");
+        Meter.CreateObservableGauge("nsqd.channel.backend_depth", () => Channels(static (_, s) => s.BackendDepth),
+            "{message}", "Ready messages of the channel held on disk");
+        Meter.CreateObservableGauge("nsqd.channel.in_flight", () => Channels(static (_, s) => s.InFlight),
+            "{message}", "Messages sent to consumers and not yet finished, requeued or timed out");
+        Meter.CreateObservableGauge("nsqd.channel.deferred", () => Channels(static (_, s) => s.Deferred),
+            "{message}", "Deferred messages (DPUB or REQ with a delay)");
+        Meter.CreateObservableGauge("nsqd.channel.clients", () => Channels(static (c, _) => c.Clients.Length),
+            "{client}", "Consumers subscribed to the channel");
+
+        Meter.CreateObservableUpDownCounter("nsqd.clients", () => (long)_broker.ClientCount,
+            "{client}", "TCP clients connected to the broker");
+
+        _e2eLatency = Meter.CreateHistogram<double>("nsqd.channel.e2e_latency", "s",
+            "Time from publish to FIN of a message, per channel");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>The FIN path: free unless a listener enabled the histogram.</summary>
+    public void RecordFinish(Channel channel, long timestampNs)
+    {
+        var histogram = _e2eLatency;
+        if (!histogram.Enabled) return;
+        var seconds = Math.Max(0, Infrastructure.Clock.UnixNanos - timestampNs) / 1e9;
+        var tags = new TagList
+        {
+            { "topic", channel.Topic.Name },
+            { "channel", channel.Name },
+        };
+        histogram.Record(seconds, tags);
+    }
+
+    private List<Measurement<long>> Topics(Func<Topic, long> read)
+    {
+        var list = new List<Measurement<long>>();
+        foreach (var t in _broker.Topics)
+        {
+            if (t.IsExiting) continue;
+            list.Add(new Measurement<long>(read(t), new KeyValuePair<string, object?>("topic", t.Name)));
+        }
+        return list;
+    }
+
+    private List<Measurement<long>> Channels(Func<Channel, ChannelSnapshot, long> read)
+    {
+        var list = new List<Measurement<long>>();
+        foreach (var t in _broker.Topics)
+        {
+            if (t.IsExiting) continue;
+            foreach (var c in t.Channels)
+            {
+                if (c.IsExiting) continue;
+                list.Add(new Measurement<long>(read(c, c.Snapshot()),
+                    new KeyValuePair<string, object?>("topic", t.Name), new KeyValuePair<string, object?>("channel", c.Name)));
+            }
+        }
+        return list;
+    }
+
+    public void Dispose() => Meter.Dispose();
+}

@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using Lookup.Core.Grpc;
 using System.Net;
 using Lookup.Core.Http;

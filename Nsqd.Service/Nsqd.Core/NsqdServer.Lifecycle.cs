@@ -1,3 +1,4 @@
+using Nsq.Protocol.Config;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;

@@ -1,3 +1,4 @@
+using Nsq.Protocol.Http;
 using System.Text.Json;
 using Lookup.Core.Infrastructure;
 using Lookup.Core.Registry;

@@ -1,3 +1,4 @@
+using Nsq.Protocol.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Nsqd.Core.Http;

@@ -1,3 +1,4 @@
+using Nsq.Protocol.Http;
 using System.Buffers.Binary;
 using System.Globalization;
 using Nsq.Protocol;

@@ -1,14 +1,14 @@
 using System.Text;
 
-namespace Nsqd.Core.Http;
+namespace Nsq.Protocol.Http;
 
 /// <summary>
 /// Query parameters parsed like Go's <c>url.ParseQuery</c> (spec §3.1: parameters come from the URL only): pairs split on
 /// <c>&amp;</c>, a pair containing <c>;</c> is an error, <c>+</c> is a space and a <c>%</c> not followed by two hex digits
-/// is an error. A parse error makes nsqd answer <c>400 INVALID_REQUEST</c>. Keeps the first value of each key, which is
+/// is an error. A parse error makes nsqd and nsqlookupd answer <c>400 INVALID_REQUEST</c>. Keeps the first value of each key, which is
 /// what nsqd reads.
 /// </summary>
-internal sealed class GoQuery
+public sealed class GoQuery
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
@@ -18,10 +18,11 @@ internal sealed class GoQuery
 
     public static GoQuery Empty { get; } = new();
 
-    /// <summary>Parses a raw query (without the leading <c>?</c>). Returns false on any error, as Go reports the first one.</summary>
+    /// <summary>Parses a raw query (a leading <c>?</c> is skipped). Returns false on any error, as Go reports the first one.</summary>
     public static bool TryParse(ReadOnlySpan<char> raw, out GoQuery query)
     {
         query = new GoQuery();
+        if (raw.StartsWith("?")) raw = raw[1..];
         var ok = true;
         while (!raw.IsEmpty)
         {

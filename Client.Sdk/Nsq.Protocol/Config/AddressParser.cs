@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace Nsqd.Core.Infrastructure;
+namespace Nsq.Protocol.Config;
 
 /// <summary>Go-style <c>host:port</c> addresses as nsqd's flags take them: <c>0.0.0.0:4150</c>, <c>:4150</c>, <c>[::1]:4150</c>, <c>localhost:4150</c>.</summary>
-internal static class AddressParser
+public static class AddressParser
 {
     public static IPEndPoint Parse(string address, string flag)
     {

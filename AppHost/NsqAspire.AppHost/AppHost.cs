@@ -1,22 +1,26 @@
-// Topology only: which NSQ processes run and how they find each other. How each node is wired lives in the
-// *ResourceBuilderExtensions files, so adding a node is a line here.
+// Topology only: which NSQ processes run and how they find each other. How each node is wired lives in the NSQ hosting
+// integration (AppHost/NsqAspire.Hosting), so adding a node is a line here.
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Redis holds the lookups' registrations, so every nsqlookupd replica answers with the same topology.
-var redisServer = builder.AddRedisServer("redis-server");
-var redis = builder.AddRedisConnectionString("redis", redisServer);
+// Cluster size: --Nsq:Brokers / --Nsq:Lookups (or Nsq__Brokers / Nsq__Lookups in the environment).
+var brokerCount = builder.Configuration.GetValue("Nsq:Brokers", 3);
+var lookupCount = builder.Configuration.GetValue("Nsq:Lookups", 2);
 
-// Two nsqlookupd replicas, each individually addressable (brokers register with every one of them).
-var lookupds = new[]
-{
-    builder.AddNsqlookupd("nsqlookupd0", redis, redisServer),
-    builder.AddNsqlookupd("nsqlookupd1", redis, redisServer),
-};
+// Redis holds the lookups' registrations, so every nsqlookupd replica answers with the same topology: the Redis container
+// when a Docker engine answers, else the machine's redis-server, else none (memory store, with a warning in the log).
+var store = builder.AddNsqLookupdStore("redis");
 
-// Three brokers, each registering its topics and channels with both lookups.
-for (var i = 0; i < 3; i++)
+// The nsqlookupd replicas, each individually addressable (brokers register with every one of them).
+var lookupds = Enumerable.Range(0, lookupCount)
+    .Select(i => builder.AddNsqLookupd<Projects.Lookup_Service>($"nsqlookupd{i}").WithStore(store))
+    .ToArray();
+
+// The brokers, each registering its topics and channels with every lookup.
+for (var i = 0; i < brokerCount; i++)
 {
-    builder.AddNsqd($"nsqd{i}").WithLookupds(lookupds);
+    builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds);
 }
 
 await builder.Build().RunAsync().ConfigureAwait(false);

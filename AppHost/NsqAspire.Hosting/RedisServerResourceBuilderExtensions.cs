@@ -8,8 +8,8 @@ namespace Aspire.Hosting;
 /// <summary>
 /// Redis for the lookups' shared registration store, without Docker: Debian's <c>redis-server</c> as an executable
 /// resource with a non-proxied TCP endpoint, and a <c>"redis"</c> connection string built from that endpoint.
-/// Aspire's container-based <c>AddRedis</c> is not used: <c>Aspire.Hosting.Redis</c> is not among our package versions,
-/// and without a Docker engine its container never becomes healthy (shared/PLATFORM.md).
+/// Aspire's container-based <c>AddRedis</c> needs a Docker engine: without one its container never becomes healthy, so
+/// <see cref="NsqLookupdStoreExtensions.AddNsqLookupdStore"/> picks this process when no engine answers.
 /// </summary>
 public static class RedisServerResourceBuilderExtensions
 {
@@ -64,13 +64,14 @@ public static class RedisServerResourceBuilderExtensions
         return builder.AddConnectionString(name, ReferenceExpression.Create($"{host}:{tcp.Property(EndpointProperty.TargetPort)}"));
     }
 
-    private static string FindRedisServer(IDistributedApplicationBuilder builder)
+    /// <summary>The redis-server binary: <c>Redis:ServerPath</c> when set and present, else the first <c>redis-server</c>
+    /// on PATH, /usr/bin or /usr/local/bin; null when there is none.</summary>
+    public static string? TryFindRedisServer(IDistributedApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         if (builder.Configuration[ServerPathKey] is { Length: > 0 } configured)
         {
-            return File.Exists(configured)
-                ? configured
-                : throw new InvalidOperationException($"{ServerPathKey} names '{configured}', which does not exist (Debian: sudo apt-get install redis-server).");
+            return File.Exists(configured) ? configured : null;
         }
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
@@ -78,11 +79,14 @@ public static class RedisServerResourceBuilderExtensions
             var candidate = Path.Combine(dir, "redis-server");
             if (File.Exists(candidate)) return candidate;
         }
-        throw new InvalidOperationException(
-            "redis-server was not found (searched PATH, /usr/bin and /usr/local/bin). The local cluster runs Redis as a " +
-            "process for the nsqlookupd replicas' shared topology: install it (Debian: sudo apt-get install redis-server) " +
-            $"or set {ServerPathKey} to its path.");
+        return null;
     }
+
+    private static string FindRedisServer(IDistributedApplicationBuilder builder) =>
+        TryFindRedisServer(builder) ?? throw new InvalidOperationException(
+            "redis-server was not found (Redis:ServerPath, PATH, /usr/bin and /usr/local/bin). It runs the nsqlookupd " +
+            "replicas' shared topology store: install it (Debian: sudo apt-get install redis-server) or set " +
+            $"{ServerPathKey} to its path.");
 
     /// <summary>Healthy once the server answers <c>PING</c> with <c>+PONG</c>.</summary>
     private static async Task<HealthCheckResult> PingAsync(EndpointReference tcp, CancellationToken ct)

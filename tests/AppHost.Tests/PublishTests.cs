@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace AppHost.Tests;
+
+/// <summary>
+/// Deployment shape, without Docker or azd: the AppHost's publish-mode manifest (what azd consumes) names every service
+/// and endpoint and carries nothing from this machine, and azure.yaml points azd at the AppHost. Plus the AppHost's
+/// parameters, checked on the application model without starting anything.
+/// </summary>
+public sealed class PublishTests
+{
+    private static readonly string RepoRoot = FindRepoRoot();
+
+    /// <summary>Runs <c>NsqAspire.AppHost --publisher manifest --output-path …</c> (the README's command, on the built dll).</summary>
+    [Fact]
+    public async Task Manifest_names_every_service_and_endpoint()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "manifest-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var manifestPath = Path.Combine(dir, "aspire-manifest.json");
+            await RunAppHostAsync(["--publisher", "manifest", "--output-path", manifestPath]);
+
+            var text = await File.ReadAllTextAsync(manifestPath);
+            using var manifest = JsonDocument.Parse(text);
+            var resources = manifest.RootElement.GetProperty("resources");
+
+            string[] brokers = ["nsqd0", "nsqd1", "nsqd2"];
+            string[] lookups = ["nsqlookupd0", "nsqlookupd1"];
+            foreach (var name in brokers) AssertProject(resources, dir, name, "Nsqd.Service.csproj", ["tcp", "http"]);
+            foreach (var name in lookups) AssertProject(resources, dir, name, "Lookup.Service.csproj", ["tcp", "http", "grpc"]);
+
+            // Published, the lookups' store is Aspire's Redis container (azd deploys it as a container app).
+            var redis = resources.GetProperty("redis");
+            Assert.StartsWith("container.", redis.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.True(redis.GetProperty("bindings").TryGetProperty("tcp", out _), "redis has no tcp binding");
+            Assert.Contains("{redis.bindings.tcp.host}", redis.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+            foreach (var name in lookups)
+            {
+                Assert.Equal("{redis.connectionString}",
+                    resources.GetProperty(name).GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+            }
+
+            // Every broker registers with every lookup by its service's host name.
+            foreach (var name in brokers)
+            {
+                var args = Args(resources.GetProperty(name));
+                foreach (var lookup in lookups)
+                {
+                    Assert.Contains($"--lookupd-tcp-address={{{lookup}.bindings.tcp.host}}:{{{lookup}.bindings.tcp.targetPort}}", args);
+                }
+                Assert.Contains($"--tcp-address=0.0.0.0:{{{name}.bindings.tcp.targetPort}}", args);
+            }
+
+            // Nothing from the developer's machine: no data paths, no loopback broadcast addresses.
+            Assert.DoesNotContain("--data-path", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("redis-server\"", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Azure_yaml_points_azd_at_the_AppHost()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepoRoot, "azure.yaml"))
+            .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#'))
+            .ToList();
+        Assert.Contains("name: nsqaspire", lines);
+        var services = lines.IndexOf("services:");
+        Assert.True(services >= 0, "no top-level services:");
+
+        // The one service: an indented key under services:, then its properties indented further.
+        var service = lines.Skip(services + 1).TakeWhile(l => l.StartsWith(' ')).ToList();
+        Assert.Matches(@"^  [A-Za-z0-9-]+:$", service[0]);
+        var properties = service.Skip(1).Select(l => l.Trim().Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal("dotnet", properties["language"]);
+        Assert.Equal("containerapp", properties["host"]);
+
+        var project = Path.GetFullPath(Path.Combine(RepoRoot, properties["project"]));
+        Assert.Equal("NsqAspire.AppHost.csproj", Path.GetFileName(project));
+        Assert.True(File.Exists(project), $"{project} does not exist");
+        Assert.Contains("Aspire.AppHost.Sdk", File.ReadAllText(project), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cluster_size_and_store_are_parameters()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NsqAspire_AppHost>(
+            ["--Nsq:Brokers=4", "--Nsq:Lookups=1", "--Nsq:Store=memory", $"--Nsq:DataRoot={Path.GetTempPath()}nsqaspire-model"]);
+        // Aspire adds a "<project>-rebuilder" helper per project resource; only ours count.
+        var names = builder.Resources.Select(r => r.Name).Where(n => !n.EndsWith("-rebuilder", StringComparison.Ordinal)).Order().ToArray();
+        Assert.Equal(["nsqd0", "nsqd1", "nsqd2", "nsqd3", "nsqlookupd0"], names);
+        var lookup = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "nsqlookupd0");
+        Assert.False(lookup.TryGetAnnotationsOfType<ResourceRelationshipAnnotation>(out var relations)
+            && relations.Any(r => r.Resource.Name.StartsWith("redis", StringComparison.Ordinal)), "memory store still references Redis");
+    }
+
+    [Fact]
+    public async Task Redis_server_store_is_a_process_with_a_connection_string()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NsqAspire_AppHost>(
+            ["--Nsq:Store=process", "--Redis:ServerPath=/bin/true", $"--Nsq:DataRoot={Path.GetTempPath()}nsqaspire-model"]);
+        Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == "redis-server"));
+        Assert.IsType<ConnectionStringResource>(builder.Resources.Single(r => r.Name == "redis"));
+    }
+
+    private static void AssertProject(JsonElement resources, string manifestDir, string name, string csproj, string[] endpoints)
+    {
+        Assert.True(resources.TryGetProperty(name, out var resource), $"{name} missing from the manifest");
+        Assert.Equal("project.v0", resource.GetProperty("type").GetString());
+        var path = resource.GetProperty("path").GetString()!;
+        Assert.False(Path.IsPathRooted(path), $"{name}: absolute path {path}");
+        Assert.Equal(csproj, Path.GetFileName(path));
+        Assert.True(File.Exists(Path.Combine(manifestDir, path)), $"{name}: {path} does not exist");
+        var bindings = resource.GetProperty("bindings");
+        Assert.Equal(endpoints.Order(), bindings.EnumerateObject().Select(b => b.Name).Order());
+        foreach (var endpoint in endpoints)
+        {
+            Assert.Equal("tcp", bindings.GetProperty(endpoint).GetProperty("protocol").GetString());
+        }
+    }
+
+    private static List<string> Args(JsonElement resource) =>
+        [.. resource.GetProperty("args").EnumerateArray().Select(a => a.GetString()!)];
+
+    /// <summary>Runs the AppHost's built dll from its own bin folder (same configuration as this test assembly).</summary>
+    private static async Task RunAppHostAsync(string[] args)
+    {
+        var projectDir = Directory.Exists(Projects.NsqAspire_AppHost.ProjectPath)
+            ? Projects.NsqAspire_AppHost.ProjectPath
+            : Path.GetDirectoryName(Projects.NsqAspire_AppHost.ProjectPath)!;
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var dll = Path.Combine(projectDir, "bin", configuration, "net10.0", "NsqAspire.AppHost.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build AppHost/NsqAspire.AppHost first");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.True(process.ExitCode == 0, $"AppHost exited {process.ExitCode}\n{await stdout}\n{await stderr}");
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NsqAspire.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("NsqAspire.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -48,6 +48,16 @@ public class ReferenceRulesTests
         => Assert.DoesNotContain("Lookup.Core", ProjectReferences(typeof(Nsqd.Core.NsqdServer).Assembly));
 
     [Fact]
+    public void Sdk_references_the_protocol_and_no_server()
+    {
+        var refs = ProjectReferences(typeof(Nsq.Client.NsqProducer).Assembly).ToHashSet();
+        Assert.Contains("Nsq.Protocol", refs);
+        Assert.DoesNotContain("Nsqd.Core", refs);
+        Assert.DoesNotContain("Lookup.Core", refs);
+        Assert.DoesNotContain(typeof(Nsq.Client.NsqProducer).Assembly.GetReferencedAssemblies(), r => r.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Protocol_has_no_async_infrastructure_or_logging()
     {
         var names = typeof(Nsq.Protocol.Names).Assembly.GetReferencedAssemblies().Select(r => r.Name!);

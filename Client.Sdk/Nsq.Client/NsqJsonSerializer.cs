@@ -1,0 +1,28 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace Nsq.Client;
+
+/// <summary>The default serializer: System.Text.Json with the given options (web defaults when none).</summary>
+public sealed class NsqJsonSerializer(JsonSerializerOptions? options = null) : INsqSerializer
+{
+    private readonly JsonSerializerOptions _options = options ?? JsonSerializerOptions.Web;
+
+    /// <summary>A shared instance with web defaults.</summary>
+    public static NsqJsonSerializer Default { get; } = new();
+
+    /// <inheritdoc />
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection JSON is the documented default; use the JsonTypeInfo overloads when trimming.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above.")]
+    public void Serialize<T>(IBufferWriter<byte> output, T value)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        JsonSerializer.Serialize(writer, value, _options);
+    }
+
+    /// <inheritdoc />
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "As above.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above.")]
+    public T? Deserialize<T>(ReadOnlyMemory<byte> body) => JsonSerializer.Deserialize<T>(body.Span, _options);
+}

@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Nsq.Client.Internal;
+using Nsq.Protocol.V2;
+
+namespace Nsq.Client;
+
+/// <summary>
+/// Publishes to nsqd over TCP V2. Connects lazily on the first publish; after a failure the broken connection is
+/// dropped and the next publish reconnects, trying each configured nsqd in turn starting after the one that failed.
+/// Publishes from many threads are pipelined on the one connection; each completes when nsqd acknowledges it.
+/// </summary>
+public sealed class NsqProducer : IAsyncDisposable
+{
+    private readonly NsqProducerOptions _options;
+    private readonly EndPoint[] _endPoints;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private NsqConnection? _connection;
+    private int _next;
+    private bool _disposed;
+
+    /// <summary>Creates a producer; nothing connects until the first publish or <see cref="ConnectAsync"/>.</summary>
+    public NsqProducer(NsqProducerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd address is required", nameof(options));
+        _options = options;
+        _endPoints = [.. options.NsqdTcpAddresses.Select(EndpointParser.Parse)];
+        _logger = options.LoggerFactory.CreateLogger<NsqProducer>();
+    }
+
+    /// <summary>The options this producer was created with.</summary>
+    public NsqProducerOptions Options => _options;
+
+    /// <summary>Connects now instead of on the first publish.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+        => await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>PUB: publishes one message and waits for nsqd's OK.</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why) or no nsqd is reachable.</exception>
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+        => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken);
+
+    /// <summary>PUB of a typed message, serialized with <see cref="NsqProducerOptions.Serializer"/>.</summary>
+    public Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        _options.Serializer.Serialize(buffer, message);
+        return PublishAsync(topic, buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>PUB of a typed message as JSON with source-generated metadata.</summary>
+    public Task PublishAsync<T>(string topic, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+        => PublishAsync(topic, JsonSerializer.SerializeToUtf8Bytes(message, typeInfo), cancellationToken);
+
+    /// <summary>MPUB: publishes several messages atomically in one command.</summary>
+    public Task MultiPublishAsync(string topic, IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        var array = bodies as ReadOnlyMemory<byte>[] ?? [.. bodies];
+        return SendAsync(static (o, s) => CommandWriter.Mpub(o, s.topic, s.array), (topic, array), cancellationToken);
+    }
+
+    /// <summary>DPUB: publishes one message that nsqd delivers after <paramref name="delay"/>.</summary>
+    public Task DeferredPublishAsync(string topic, ReadOnlyMemory<byte> body, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var ms = (long)Math.Max(0, delay.TotalMilliseconds);
+        return SendAsync(static (o, s) => CommandWriter.Dpub(o, s.topic, s.ms, s.body.Span), (topic, ms, body), cancellationToken);
+    }
+
+    private async Task SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var connection = await GetConnectionAsync(timeout.Token).ConfigureAwait(false);
+        await connection.SendAsync(write, state, timeout.Token).ConfigureAwait(false);
+    }
+
+    private async ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _connection);
+        if (current is { IsClosed: false }) return current;
+        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is { IsClosed: false }) return _connection;
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+            var settings = new NsqConnectionSettings
+            {
+                ClientId = _options.ClientId,
+                DialTimeout = _options.DialTimeout,
+                HeartbeatInterval = _options.HeartbeatInterval,
+            };
+            List<Exception> errors = [];
+            for (var i = 0; i < _endPoints.Length; i++)
+            {
+                var endPoint = _endPoints[(_next + i) % _endPoints.Length];
+                try
+                {
+                    var connection = await NsqConnection.ConnectAsync(endPoint, settings, _logger, null, cancellationToken).ConfigureAwait(false);
+                    // The next reconnect starts with the nsqd after this one (failover when this one breaks).
+                    _next = (_next + i + 1) % _endPoints.Length;
+                    Volatile.Write(ref _connection, connection);
+                    return connection;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
+                {
+                    _logger.LogWarning(ex, "cannot connect to nsqd {EndPoint}", endPoint);
+                    errors.Add(ex);
+                }
+            }
+            throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable", new AggregateException(errors));
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    /// <summary>Closes the connection; publishes still waiting fail.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _connectLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+}

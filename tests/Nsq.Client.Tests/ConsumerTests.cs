@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using Nsqd.Core.Tests.Infrastructure;
+using static Nsq.Client.Tests.ClientTestHelpers;
+
+namespace Nsq.Client.Tests;
+
+public sealed class ConsumerTests
+{
+    [Fact]
+    public async Task Handler_exception_requeues_and_the_message_comes_back_with_attempts_2()
+    {
+        await using var b = await TestBroker.StartAsync();
+        var topic = Topic();
+        await using var producer = Producer(b);
+        await producer.PublishAsync(topic, Bytes("retry"));
+        await using var consumer = Consumer(topic, brokers: b);
+        var second = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((m, _) =>
+        {
+            if (m.Attempts == 1) throw new InvalidOperationException("first try fails");
+            second.TrySetResult(m.Attempts);
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        Assert.Equal(2, await second.Task.WaitAsync(TestTimeout));
+        await consumer.StopAsync(cts.Token);
+        await run;
+    }
+
+    [Fact]
+    public async Task Max_attempts_exceeded_finishes_and_calls_the_hook()
+    {
+        await using var b = await TestBroker.StartAsync();
+        var topic = Topic();
+        await using var producer = Producer(b);
+        await producer.PublishAsync(topic, Bytes("poison"));
+        var gaveUp = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = 0;
+        await using var consumer = Consumer(topic, configure: o => o with
+        {
+            MaxAttempts = 2,
+            OnMaxAttemptsExceeded = m => { gaveUp.TrySetResult(m.Attempts); return ValueTask.CompletedTask; },
+        }, brokers: b);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((_, _) =>
+        {
+            Interlocked.Increment(ref handled);
+            throw new InvalidOperationException("always fails");
+        }, cts.Token);
+        Assert.Equal(3, await gaveUp.Task.WaitAsync(TestTimeout));
+        Assert.Equal(2, Volatile.Read(ref handled));
+        await consumer.StopAsync(cts.Token);
+        await run;
+    }
+
+    [Fact]
+    public async Task Two_brokers_every_message_arrives_once()
+    {
+        await using var b1 = await TestBroker.StartAsync();
+        await using var b2 = await TestBroker.StartAsync();
+        var topic = Topic();
+        await using (var p1 = Producer(b1))
+        await using (var p2 = Producer(b2))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await p1.PublishAsync(topic, Bytes($"a{i}"));
+                await p2.PublishAsync(topic, Bytes($"b{i}"));
+            }
+        }
+        await using var consumer = Consumer(topic, maxInFlight: 10, brokers: [b1, b2]);
+        Assert.Equal(5, consumer.ReadyPerConnection);
+        var seen = new ConcurrentDictionary<string, int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((m, _) =>
+        {
+            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
+            if (seen.Count == 100) all.TrySetResult();
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        await all.Task.WaitAsync(TestTimeout);
+        await consumer.StopAsync(cts.Token);
+        await run;
+        Assert.Equal(100, seen.Count);
+        Assert.All(seen.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task Graceful_stop_loses_nothing()
+    {
+        await using var b = await TestBroker.StartAsync();
+        var topic = Topic();
+        await using var producer = Producer(b);
+        await producer.MultiPublishAsync(topic, [.. Enumerable.Range(0, 200).Select(i => Bytes($"m{i}"))]);
+        var done = new ConcurrentDictionary<string, byte>();
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var half = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var first = Consumer(topic, maxInFlight: 20, brokers: b))
+        {
+            var run = first.RunAsync(async (m, _) =>
+            {
+                await Task.Yield();
+                done.TryAdd(Text(m), 0);
+                if (done.Count >= 50) half.TrySetResult();
+            }, cts.Token);
+            await half.Task.WaitAsync(TestTimeout);
+            await first.StopAsync(cts.Token);
+            await run;
+        }
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (done.Count == 200) all.TrySetResult();
+        await using var second = Consumer(topic, maxInFlight: 20, brokers: b);
+        var run2 = second.RunAsync((m, _) =>
+        {
+            done.TryAdd(Text(m), 0);
+            if (done.Count == 200) all.TrySetResult();
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        await all.Task.WaitAsync(TestTimeout);
+        await second.StopAsync(cts.Token);
+        await run2;
+        Assert.Equal(200, done.Count);
+    }
+}

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 // -> LookupOptions, then the engine with the shared ServiceDefaults. Exit codes: 0 after --version/--help, 2 for a
 // flag usage error, 1 for a bad value or a failure to start.
 
-var result = LookupCommandLine.Parse(args, HostConfiguration.Build());
+var result = LookupCommandLine.Parse(args, PreHostConfiguration.Build());
 switch (result)
 {
     case { Action: LookupCommandLineAction.ShowVersion or LookupCommandLineAction.ShowHelp }:

@@ -6,7 +6,7 @@ using Nsqd.Service.CommandLine;
 // then the engine with the shared ServiceDefaults (telemetry, /health, /alive). Exit codes follow nsqd:
 // 0 after --version/--help, 2 for a flag usage error, 1 for a bad value or a failure to start.
 
-var result = NsqdCommandLine.Parse(args, HostConfiguration.Build());
+var result = NsqdCommandLine.Parse(args, PreHostConfiguration.Build());
 
 foreach (var warning in result.Warnings)
 {

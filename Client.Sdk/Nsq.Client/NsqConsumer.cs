@@ -8,15 +8,23 @@ using Nsq.Protocol.V2;
 namespace Nsq.Client;
 
 /// <summary>
-/// Subscribes to one topic/channel on every configured nsqd. Each connection gets RDY max(1, MaxInFlight / connections);
+/// Subscribes to one topic/channel on every configured nsqd, or on every nsqd the lookupds list for the topic (polled
+/// every LookupdPollInterval, and again when a connection closes). Each connection gets RDY max(1, MaxInFlight / connections),
+/// re-sent to all of them when the number of connections changes;
 /// delivered messages go through a bounded channel of MaxInFlight, so back-pressure is RDY itself. Read them with
 /// <see cref="ConsumeAsync"/> (answer each yourself) or <see cref="RunAsync"/> (FIN on success, REQ on exception).
 /// </summary>
 public sealed class NsqConsumer : IAsyncDisposable
 {
     private readonly NsqConsumerOptions _options;
-    private readonly EndPoint[] _endPoints;
-    private readonly NsqConnection?[] _connections;
+    private readonly List<Slot> _slots = [];
+    private readonly List<NsqConnection> _retired = [];
+    private readonly bool _discover;
+    private readonly Uri[] _lookupdUrls;
+    private readonly HttpClient? _http;
+    private readonly SemaphoreSlim _rdyLock = new(1, 1);
+    private readonly Channel<bool> _pollNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private Task? _discovery;
     private readonly ILogger _logger;
     private readonly Channel<NsqMessage> _messages;
     private readonly CancellationTokenSource _lifetime = new();
@@ -33,12 +41,24 @@ public sealed class NsqConsumer : IAsyncDisposable
     public NsqConsumer(NsqConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd address is required", nameof(options));
+        _discover = options.LookupdHttpAddresses.Count > 0;
+        if (!_discover && options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd or lookupd address is required", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HandlerConcurrency, 1);
         _options = options;
-        _endPoints = [.. options.NsqdTcpAddresses.Select(EndpointParser.Parse)];
-        _connections = new NsqConnection?[_endPoints.Length];
+        if (_discover)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LookupdPollInterval, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.LookupdPollJitter, 0);
+            _lookupdUrls = [.. options.LookupdHttpAddresses.Select(a => LookupdQuery.BuildUrl(a, options.Topic))];
+            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        }
+        else
+        {
+            _lookupdUrls = [];
+            foreach (var address in options.NsqdTcpAddresses)
+                _slots.Add(new Slot(address, EndpointParser.Parse(address)));
+        }
         _logger = options.LoggerFactory.CreateLogger<NsqConsumer>();
         _messages = Channel.CreateBounded<NsqMessage>(new BoundedChannelOptions(options.MaxInFlight) { SingleReader = false, SingleWriter = false });
         _onResponded = OnResponded;
@@ -54,8 +74,28 @@ public sealed class NsqConsumer : IAsyncDisposable
     /// <summary>The options this consumer was created with.</summary>
     public NsqConsumerOptions Options => _options;
 
-    /// <summary>The RDY count each connection gets.</summary>
-    public int ReadyPerConnection => Math.Max(1, _options.MaxInFlight / _endPoints.Length);
+    /// <summary>
+    /// The RDY count each connection gets: max(1, MaxInFlight / connections), where connections are the configured nsqd,
+    /// or with lookupd the nsqd currently connected.
+    /// </summary>
+    public int ReadyPerConnection
+    {
+        get
+        {
+            lock (_gate) return ReadyTarget();
+        }
+    }
+
+    /// <summary>How many nsqd connections are open now.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_gate) return _slots.Count(s => s.Connection is { IsClosed: false });
+        }
+    }
+
+    private int ReadyTarget() => Math.Max(1, _options.MaxInFlight / Math.Max(1, _slots.Count));
 
     /// <summary>Connects to every nsqd, subscribes and sends RDY. Fails only when no nsqd could be reached.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -122,57 +162,192 @@ public sealed class NsqConsumer : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var attempts = new Task<bool>[_endPoints.Length];
-        for (var i = 0; i < attempts.Length; i++) attempts[i] = TryConnectAsync(i, cancellationToken);
+        if (_discover)
+        {
+            // First lookup at once (the topic may not exist yet: that is fine), then the poll loop.
+            await PollAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (!_stopping) _discovery = DiscoverLoopAsync();
+            }
+            return;
+        }
+        var attempts = new Task<bool>[_slots.Count];
+        for (var i = 0; i < attempts.Length; i++) attempts[i] = TryConnectAsync(_slots[i], cancellationToken);
         var results = await Task.WhenAll(attempts).ConfigureAwait(false);
         if (!results.Contains(true))
             throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable");
         for (var i = 0; i < results.Length; i++)
-            if (!results[i]) _ = ReconnectAsync(i);
+            if (!results[i]) _ = ReconnectAsync(_slots[i]);
     }
 
-    private async Task<bool> TryConnectAsync(int index, CancellationToken cancellationToken)
+    private async Task DiscoverLoopAsync()
+    {
+        var token = _lifetime.Token;
+        try
+        {
+#pragma warning disable CA5394 // Jitter, not security.
+            var jitter = _options.LookupdPollInterval * (Random.Shared.NextDouble() * _options.LookupdPollJitter);
+#pragma warning restore CA5394
+            await WaitForPollAsync(jitter, token).ConfigureAwait(false);
+            while (!_stopping)
+            {
+                await PollAsync(token).ConfigureAwait(false);
+                await WaitForPollAsync(_options.LookupdPollInterval, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Waits <paramref name="delay"/>, or less when a connection closed and asked for a poll now.</summary>
+    private async Task WaitForPollAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(delay);
+        try
+        {
+            await _pollNow.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Asks every lookupd, and subscribes on every listed nsqd not connected yet (keyed by broadcast address and TCP port).</summary>
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(_lookupdUrls.Select(u =>
+            LookupdQuery.QueryAsync(_http!, u, _options.LookupdRequestTimeout, _logger, cancellationToken))).ConfigureAwait(false);
+        Slot[] fresh;
+        lock (_gate)
+        {
+            if (_stopping) return;
+            var connected = _slots.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+            fresh = [.. answers.SelectMany(a => a).DistinctBy(p => p.Key).Where(p => !connected.Contains(p.Key)).Select(p => new Slot(p.Key, p.ToEndPoint()))];
+        }
+        if (fresh.Length == 0) return;
+        _logger.LogInformation("lookupd lists {Count} new nsqd for {Topic}", fresh.Length, _options.Topic);
+        await Task.WhenAll(fresh.Select(s => TryConnectAsync(s, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task<bool> TryConnectAsync(Slot slot, CancellationToken cancellationToken)
     {
         try
         {
-            await ConnectAsync(index, cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(slot, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is NsqException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "cannot subscribe on nsqd {EndPoint}", _endPoints[index]);
+            _logger.LogWarning(ex, "cannot subscribe on nsqd {EndPoint}", slot.EndPoint);
             return false;
         }
     }
 
-    private async Task ConnectAsync(int index, CancellationToken cancellationToken)
+    private async Task ConnectAsync(Slot slot, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         timeout.CancelAfter(_options.DialTimeout);
-        var connection = await NsqConnection.ConnectAsync(_endPoints[index], _settings, _logger, OnMessageAsync, timeout.Token).ConfigureAwait(false);
+        var connection = await NsqConnection.ConnectAsync(slot.EndPoint, _settings, _logger, OnMessageAsync, timeout.Token).ConfigureAwait(false);
         try
         {
             await connection.SendAsync(static (o, s) => CommandWriter.Sub(o, s.Topic, s.Channel), _options, timeout.Token).ConfigureAwait(false);
-            await connection.WriteAsync(static (o, n) => CommandWriter.Rdy(o, n), ReadyPerConnection, timeout.Token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                slot.Connection = connection;
+                slot.Ready = -1;
+                if (_discover) _slots.Add(slot);
+            }
+            // RDY for the new connection (this one must succeed) and, with lookupd, the lowered value for the others.
+            await RedistributeAsync(connection, timeout.Token).ConfigureAwait(false);
         }
         catch
         {
+            lock (_gate)
+            {
+                if (_discover && slot.Connection == connection) _slots.Remove(slot);
+            }
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        connection.Closed += (c, error) => OnClosed(index, error);
-        _connections[index] = connection;
-        if (_stopping || connection.IsClosed) OnClosed(index, null);
+        connection.Closed += (c, error) => OnClosed(slot, c, error);
+        if (_stopping || connection.IsClosed) OnClosed(slot, connection, null);
     }
 
-    private void OnClosed(int index, Exception? error)
+    /// <summary>Sends RDY max(1, MaxInFlight / connections) to every open connection whose RDY differs from it.</summary>
+    private async Task RedistributeAsync(NsqConnection? mustSucceed, CancellationToken cancellationToken)
     {
-        if (_stopping || error is null) return;
-        _logger.LogWarning(error, "nsqd {EndPoint} dropped the connection; reconnecting", _endPoints[index]);
-        _ = ReconnectAsync(index);
+        await _rdyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            (NsqConnection Connection, int Ready)[] work;
+            lock (_gate)
+            {
+                if (_stopping) return;
+                var target = ReadyTarget();
+                work = [.. _slots.Where(s => s.Connection is { IsClosed: false } && s.Ready != target).Select(s => (s.Connection!, target))];
+                foreach (var s in _slots) if (s.Connection is { IsClosed: false }) s.Ready = target;
+            }
+            foreach (var (connection, ready) in work)
+            {
+                try
+                {
+                    await connection.WriteAsync(static (o, n) => CommandWriter.Rdy(o, n), ready, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (connection != mustSucceed && (ex is NsqException or IOException or OperationCanceledException))
+                {
+                    _logger.LogDebug(ex, "RDY {Ready} on nsqd {EndPoint} failed", ready, connection.EndPoint);
+                }
+            }
+        }
+        finally
+        {
+            _rdyLock.Release();
+        }
     }
 
-    private async Task ReconnectAsync(int index)
+    private async Task RedistributeQuietlyAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        timeout.CancelAfter(_options.DialTimeout);
+        try
+        {
+            await RedistributeAsync(null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void OnClosed(Slot slot, NsqConnection connection, Exception? error)
+    {
+        if (_discover)
+        {
+            // With lookupd there is no reconnecting here: drop the connection, re-balance RDY, and poll now; the nsqd
+            // comes back only if a lookupd still lists it.
+            bool removed;
+            lock (_gate)
+            {
+                removed = slot.Connection == connection && _slots.Remove(slot);
+                if (removed) _retired.Add(connection);
+            }
+            if (_stopping || !removed) return;
+            _logger.LogWarning(error, "nsqd {EndPoint} closed the connection; polling lookupd", slot.EndPoint);
+            _pollNow.Writer.TryWrite(true);
+            _ = RedistributeQuietlyAsync();
+            return;
+        }
+        if (_stopping || error is null) return;
+        _logger.LogWarning(error, "nsqd {EndPoint} dropped the connection; reconnecting", slot.EndPoint);
+        _ = ReconnectAsync(slot);
+    }
+
+    private async Task ReconnectAsync(Slot slot)
     {
         while (!_stopping)
         {
@@ -184,7 +359,7 @@ public sealed class NsqConsumer : IAsyncDisposable
             {
                 return;
             }
-            if (await TryConnectAsync(index, _lifetime.Token).ConfigureAwait(false)) return;
+            if (await TryConnectAsync(slot, _lifetime.Token).ConfigureAwait(false)) return;
         }
     }
 
@@ -286,7 +461,8 @@ public sealed class NsqConsumer : IAsyncDisposable
             {
             }
         }
-        var open = _connections.Where(c => c is { IsClosed: false }).Select(c => c!).ToArray();
+        NsqConnection[] open;
+        lock (_gate) open = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>().Where(c => !c.IsClosed)];
         await Task.WhenAll(open.Select(c => CloseWaitAsync(c))).ConfigureAwait(false);
         _messages.Writer.TryComplete();
         if (Volatile.Read(ref _inFlight) == 0) _drained.TrySetResult();
@@ -312,9 +488,29 @@ public sealed class NsqConsumer : IAsyncDisposable
     {
         _stopping = true;
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        for (var i = 0; i < _connections.Length; i++)
+        Task? discovery;
+        lock (_gate) discovery = _discovery;
+        if (discovery is not null) await discovery.ConfigureAwait(false);
+        NsqConnection[] all;
+        lock (_gate)
         {
-            if (_connections[i] is { } c) await c.DisposeAsync().ConfigureAwait(false);
+            all = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>().Concat(_retired).Distinct()];
+            _retired.Clear();
         }
+        foreach (var c in all) await c.DisposeAsync().ConfigureAwait(false);
+        _http?.Dispose();
+    }
+
+    /// <summary>One nsqd: configured, or listed by lookupd (then keyed by broadcast_address:tcp_port).</summary>
+    private sealed class Slot(string key, EndPoint endPoint)
+    {
+        public string Key { get; } = key;
+
+        public EndPoint EndPoint { get; } = endPoint;
+
+        public NsqConnection? Connection { get; set; }
+
+        /// <summary>The RDY last sent on <see cref="Connection"/> (-1 = none yet).</summary>
+        public int Ready { get; set; } = -1;
     }
 }

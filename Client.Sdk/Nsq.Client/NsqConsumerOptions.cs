@@ -15,6 +15,21 @@ public sealed record NsqConsumerOptions
     /// <summary>The nsqd TCP addresses (<c>host:port</c>); the consumer subscribes on every one of them.</summary>
     public IReadOnlyList<string> NsqdTcpAddresses { get; init; } = ["127.0.0.1:4150"];
 
+    /// <summary>
+    /// The nsqlookupd HTTP addresses (<c>host:port</c> or a full URL). When set, the consumer discovers the nsqd that
+    /// have <see cref="Topic"/> through them (union of all answers) and <see cref="NsqdTcpAddresses"/> is ignored.
+    /// </summary>
+    public IReadOnlyList<string> LookupdHttpAddresses { get; init; } = [];
+
+    /// <summary>How often the lookupds are polled.</summary>
+    public TimeSpan LookupdPollInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The first periodic poll waits a random <c>[0, jitter × interval)</c> on top of the initial lookup.</summary>
+    public double LookupdPollJitter { get; init; } = 0.3;
+
+    /// <summary>How long one lookupd request may take.</summary>
+    public TimeSpan LookupdRequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The most messages in flight over all connections; each gets RDY max(1, MaxInFlight / connections).</summary>
     public int MaxInFlight { get; init; } = 1;
 

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nsq.Protocol.Lookup;
+
+namespace Nsq.Client.Internal;
+
+/// <summary>One nsqd a lookupd lists for a topic: the address a client dials.</summary>
+internal readonly record struct LookupdProducer(string BroadcastAddress, int TcpPort)
+{
+    public string Key => $"{BroadcastAddress}:{TcpPort}";
+
+    public EndPoint ToEndPoint()
+    {
+        var host = BroadcastAddress.Trim('[', ']');
+        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, TcpPort) : new DnsEndPoint(host, TcpPort);
+    }
+}
+
+/// <summary>The lookupd side of consumer discovery (spec §6.5): URL building and <c>/lookup?topic=</c>.</summary>
+internal static class LookupdQuery
+{
+    private const string Accept = "application/vnd.nsq; version=1.0";
+
+    /// <summary>
+    /// <c>host:port</c> gets <c>http://</c>; an empty or <c>/</c> path becomes <c>/lookup</c>; <c>topic=</c> is added to
+    /// the query the address already has.
+    /// </summary>
+    public static Uri BuildUrl(string address, string topic)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var withScheme = address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri))
+            throw new ArgumentException($"invalid lookupd address '{address}' (want host:port or a URL)", nameof(address));
+        var builder = new UriBuilder(uri);
+        if (builder.Path is "" or "/") builder.Path = "/lookup";
+        var query = builder.Query.TrimStart('?');
+        builder.Query = (query.Length == 0 ? "" : query + "&") + "topic=" + Uri.EscapeDataString(topic);
+        return builder.Uri;
+    }
+
+    /// <summary>The producers one lookupd lists; empty when the topic is unknown (404) or the lookupd failed.</summary>
+    public static async Task<IReadOnlyList<LookupdProducer>> QueryAsync(
+        HttpClient http, Uri url, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("Accept", Accept);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                logger.LogDebug("lookupd {Url}: topic not found yet", url);
+                return [];
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("lookupd {Url} answered {Status}", url, (int)response.StatusCode);
+                return [];
+            }
+            var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var body = await JsonSerializer.DeserializeAsync(stream, LookupJsonContext.Default.LookupResponse, cts.Token).ConfigureAwait(false);
+                return body is null
+                    ? []
+                    : [.. body.Producers.Where(p => !string.IsNullOrEmpty(p.BroadcastAddress) && p.TcpPort > 0)
+                        .Select(p => new LookupdProducer(p.BroadcastAddress, p.TcpPort))];
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException
+            || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "lookupd {Url} query failed", url);
+            return [];
+        }
+    }
+}

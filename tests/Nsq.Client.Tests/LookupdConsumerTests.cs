@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Lookup.Core;
+using Nsq.Client.Internal;
+using Nsqd.Core.Tests.Infrastructure;
+using static Nsq.Client.Tests.ClientTestHelpers;
+
+namespace Nsq.Client.Tests;
+
+public sealed class LookupdConsumerTests
+{
+    private static async Task<LookupServer> StartLookupAsync()
+    {
+        var server = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "lookup.test" });
+        await server.StartAsync();
+        return server;
+    }
+
+    private static Task<TestBroker> StartBrokerAsync(LookupServer lookup)
+        => TestBroker.StartAsync(o =>
+        {
+            o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"];
+            o.BroadcastAddress = "127.0.0.1";
+        });
+
+    private static NsqConsumer LookupdConsumer(string topic, LookupServer lookup, TimeSpan pollInterval)
+        => new(new NsqConsumerOptions
+        {
+            Topic = topic,
+            Channel = "ch",
+            LookupdHttpAddresses = [$"127.0.0.1:{lookup.HttpEndPoint.Port}"],
+            LookupdPollInterval = pollInterval,
+            MaxInFlight = 10,
+            RequeueDelay = TimeSpan.Zero,
+        });
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TestTimeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:4161", "t", "http://127.0.0.1:4161/lookup?topic=t")]
+    [InlineData("http://lookupd:4161/", "t", "http://lookupd:4161/lookup?topic=t")]
+    [InlineData("https://proxy/nsq/lookup?auth=x", "t", "https://proxy/nsq/lookup?auth=x&topic=t")]
+    public void Lookup_url_is_built_as_go_nsq_does(string address, string topic, string expected)
+        => Assert.Equal(expected, LookupdQuery.BuildUrl(address, topic).ToString());
+
+    [Fact]
+    public async Task Lookupd_only_consumer_finds_both_brokers_and_gets_every_message_once()
+    {
+        await using var lookup = await StartLookupAsync();
+        await using var b1 = await StartBrokerAsync(lookup);
+        await using var b2 = await StartBrokerAsync(lookup);
+        var topic = Topic();
+        await using (var p1 = Producer(b1))
+        await using (var p2 = Producer(b2))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await p1.PublishAsync(topic, Bytes($"a{i}"));
+                await p2.PublishAsync(topic, Bytes($"b{i}"));
+            }
+        }
+        await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
+        var seen = new ConcurrentDictionary<string, int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((m, _) =>
+        {
+            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
+            if (seen.Count == 100) all.TrySetResult();
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        await all.Task.WaitAsync(TestTimeout);
+        Assert.Equal(2, consumer.ConnectionCount);
+        Assert.Equal(5, consumer.ReadyPerConnection);
+        await consumer.StopAsync(cts.Token);
+        await run;
+        Assert.Equal(100, seen.Count);
+        Assert.All(seen.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_broker_that_gets_the_topic_later_is_picked_up_on_a_later_poll()
+    {
+        await using var lookup = await StartLookupAsync();
+        await using var b1 = await StartBrokerAsync(lookup);
+        await using var b2 = await StartBrokerAsync(lookup);
+        var topic = Topic();
+        await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("first"));
+        await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
+        var seen = new ConcurrentDictionary<string, int>();
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((m, _) =>
+        {
+            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        await WaitUntilAsync(() => seen.ContainsKey("first"), "the message on the first broker");
+        Assert.Equal(1, consumer.ConnectionCount);
+        Assert.Equal(10, consumer.ReadyPerConnection);
+
+        // b2 only now gets the topic (and registers it with the lookup).
+        await using (var p2 = Producer(b2))
+        {
+            for (var i = 0; i < 5; i++) await p2.PublishAsync(topic, Bytes($"late{i}"));
+        }
+        await WaitUntilAsync(() => Enumerable.Range(0, 5).All(i => seen.ContainsKey($"late{i}")), "the messages on the late broker");
+        Assert.Equal(2, consumer.ConnectionCount);
+        Assert.Equal(5, consumer.ReadyPerConnection);
+        await consumer.StopAsync(cts.Token);
+        await run;
+        Assert.Equal(6, seen.Count);
+        Assert.All(seen.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_lost_broker_is_dropped_and_rdy_goes_back_to_the_remaining_connection()
+    {
+        await using var lookup = await StartLookupAsync();
+        await using var b1 = await StartBrokerAsync(lookup);
+        var b2 = await StartBrokerAsync(lookup);
+        var topic = Topic();
+        await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("one"));
+        await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("two"));
+        await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
+        var seen = new ConcurrentDictionary<string, int>();
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((m, _) =>
+        {
+            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
+            return ValueTask.CompletedTask;
+        }, cts.Token);
+        await WaitUntilAsync(() => seen.Count == 2, "both messages");
+        Assert.Equal(5, consumer.ReadyPerConnection);
+
+        await b2.DisposeAsync();
+        await WaitUntilAsync(() => consumer.ConnectionCount == 1, "the lost broker to be dropped");
+        Assert.Equal(10, consumer.ReadyPerConnection);
+        await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("three"));
+        await WaitUntilAsync(() => seen.ContainsKey("three"), "a message after the loss");
+        await consumer.StopAsync(cts.Token);
+        await run;
+    }
+}

@@ -27,8 +27,15 @@ fi
 
 log=$(mktemp)
 status=0
-dotnet test NsqAspire.sln -c Release "$@" 2>&1 | tee "$log" | grep -vE '^\s+[A-Za-z.]+ -> /|^\s*$|Determining projects|Restored /|up-to-date for restore' || true
+# Build in parallel, then run the test assemblies one after another (-m:1): several of them measure real timeouts and
+# latencies (heartbeats, in-flight timeouts, the gRPC stream's 1 s), which two cores shared by every assembly at once
+# would stretch.
+dotnet build NsqAspire.sln -c Release 2>&1 | tee "$log" | grep -E ' error |rror\(s\)' || true
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then
+  dotnet test NsqAspire.sln -c Release --no-build -m:1 "$@" 2>&1 | tee -a "$log" | grep -vE '^\s+[A-Za-z.]+ -> /|^\s*$|Determining projects|Restored /|up-to-date for restore' || true
+  status=${PIPESTATUS[0]}
+fi
 
 # One plain closing line for every test assembly together: "Tests: N passed, N failed, N skipped".
 summary=$(grep -E '^(Passed!|Failed!)' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \

@@ -140,8 +140,9 @@ public sealed class LookupdConsumerTests
         Assert.Equal(5, consumer.ReadyPerConnection);
 
         await b2.DisposeAsync();
-        await WaitUntilAsync(() => consumer.ConnectionCount == 1, "the lost broker to be dropped");
-        Assert.Equal(10, consumer.ReadyPerConnection);
+        // The connection is dropped first, then RDY is re-sent to the remaining one: wait for both.
+        await WaitUntilAsync(() => consumer.ConnectionCount == 1 && consumer.ReadyPerConnection == 10,
+            "the lost broker to be dropped and RDY 10 on the remaining connection");
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("three"));
         await WaitUntilAsync(() => seen.ContainsKey("three"), "a message after the loss");
         await consumer.StopAsync(cts.Token);

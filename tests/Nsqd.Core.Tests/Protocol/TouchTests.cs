@@ -32,24 +32,24 @@ public class TouchTests
     [Fact]
     public async Task Touch_is_capped_at_delivery_plus_max_msg_timeout()
     {
-        await using var broker = await TestBroker.StartAsync(o => o.MaxMsgTimeout = TimeSpan.FromMilliseconds(1500));
+        await using var broker = await TestBroker.StartAsync(o => o.MaxMsgTimeout = TimeSpan.FromMilliseconds(3000));
         await using var pub = await broker.ConnectAsync();
         await pub.PublishAsync("cap", "A");
         await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("cap", "c", rdy: 2, identify: new { msg_timeout = 1200 });
+        await sub.SubscribeAsync("cap", "c", rdy: 2, identify: new { msg_timeout = 2400 });
         var a = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
-        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(600));
-        // B is delivered later than A, so its deadline (~1800 ms) is after A's capped one (1500 ms).
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1000));
+        // B is delivered later than A, so its deadline (~3400 ms) is after A's capped one (3000 ms).
         await pub.PublishAsync("cap", "B");
         var b = await sub.ReadMessageAsync();
-        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(900) - sw.Elapsed);
-        await sub.TouchAsync(a.Id); // would be 900 + 1200 = 2100 ms, capped to 1500 ms
-        var again = await sub.ReadMessageAsync(TimeSpan.FromSeconds(3));
+        await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1200) - sw.Elapsed);
+        await sub.TouchAsync(a.Id); // would be 1200 + 2400 = 3600 ms, capped to 3000 ms (A's own deadline was 2400 ms)
+        var again = await sub.ReadMessageAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("A", again.Text());
         Assert.Equal(2, again.Attempts);
-        Assert.True(sw.ElapsedMilliseconds >= 1300, $"redelivered after {sw.ElapsedMilliseconds} ms");
-        Assert.Equal(b.Id, (await sub.ReadMessageAsync(TimeSpan.FromSeconds(3))).Id);
+        Assert.True(sw.ElapsedMilliseconds >= 2800, $"redelivered after {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(b.Id, (await sub.ReadMessageAsync(TimeSpan.FromSeconds(5))).Id);
     }
 
     [Fact]

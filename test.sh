@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. On a fresh machine (or CI) it first installs what the tests need:
-# python3 (the nsq-probe), Node.js + npm and the nsqjs package (the real NSQ client used for compatibility).
+# python3 (the nsq-probe), Node.js + npm and the nsqjs package (the real NSQ client used for compatibility),
+# redis-server (the lookup's store) and chromium (the admin app's browser tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -21,6 +22,8 @@ have node || apt_install nodejs
 have npm || apt_install npm
 # The lookup's Redis tests use Testcontainers when a Docker engine answers, else a local redis-server process.
 have redis-server || apt_install redis-server
+# The admin app's end-to-end tests drive Debian's Chromium headless through Playwright (never a downloaded browser).
+[ -x /usr/bin/chromium ] || apt_install chromium
 if [ ! -d tests/Compat.Tests/node/node_modules/nsqjs ] && [ -f tests/Compat.Tests/node/package.json ]; then
   (cd tests/Compat.Tests/node && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
 fi

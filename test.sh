@@ -23,7 +23,7 @@ have npm || apt_install npm
 # The lookup's Redis tests use Testcontainers when a Docker engine answers, else a local redis-server process.
 have redis-server || apt_install redis-server
 # The admin app's end-to-end tests drive Debian's Chromium headless through Playwright (never a downloaded browser).
-[ -x /usr/bin/chromium ] || apt_install chromium
+[ -x /usr/bin/chromium ] || apt_install --no-install-recommends chromium fonts-liberation
 if [ ! -d tests/Compat.Tests/node/node_modules/nsqjs ] && [ -f tests/Compat.Tests/node/package.json ]; then
   (cd tests/Compat.Tests/node && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
 fi

@@ -1,143 +1,134 @@
-using System.Net;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nsq.Client.Internal;
 using Nsq.Protocol.V2;
 
 namespace Nsq.Client;
 
-/// <summary>Connections to nsqd: connect, SUB, RDY spread across connections (spec §9.3), loss and reconnection.</summary>
+/// <summary>
+/// Connections to nsqd (spec §9.2): one supervisor loop per nsqd connects (IDENTIFY, SUB), waits for the connection to
+/// end, whatever ended it, and reconnects after an exponential, jittered delay. A loop rather than a close event, so a
+/// connection lost during the handshake or before anyone watched it is still noticed.
+/// </summary>
 public sealed partial class NsqConsumer
 {
-    private async Task<bool> TryConnectAsync(Slot slot, CancellationToken cancellationToken)
+    /// <summary>Starts <paramref name="slot"/>'s supervisor (under <see cref="_gate"/>); the task completes after its first attempt.</summary>
+    private Task Supervise(Slot slot)
     {
-        try
-        {
-            await ConnectAsync(slot, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is NsqException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            _logger.LogWarning(ex, "cannot subscribe on nsqd {EndPoint}", slot.EndPoint);
-            return false;
-        }
+        var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        slot.Supervisor = SuperviseAsync(slot, firstAttempt);
+        return firstAttempt.Task;
     }
 
-    private async Task ConnectAsync(Slot slot, CancellationToken cancellationToken)
+    private async Task SuperviseAsync(Slot slot, TaskCompletionSource firstAttempt)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        timeout.CancelAfter(_options.DialTimeout);
-        var connection = await NsqConnection.ConnectAsync(slot.EndPoint, _settings, _logger, OnMessageAsync, timeout.Token).ConfigureAwait(false);
+        await Task.Yield();
+        var token = _lifetime.Token;
+        var failures = 0;
         try
         {
-            await connection.SendAsync(static (o, s) => CommandWriter.Sub(o, s.Topic, s.Channel), _options, timeout.Token).ConfigureAwait(false);
-            lock (_gate)
+            while (!_stopping)
             {
-                slot.Connection = connection;
-                slot.Ready = -1;
-                if (_discover) _slots.Add(slot);
-            }
-            // RDY for the new connection (this one must succeed) and, with lookupd, the lowered value for the others.
-            await RedistributeAsync(connection, timeout.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                if (_discover && slot.Connection == connection) _slots.Remove(slot);
-            }
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        connection.Closed += (c, error) => OnClosed(slot, c, error);
-        if (_stopping || connection.IsClosed) OnClosed(slot, connection, null);
-    }
-
-    /// <summary>Sends RDY max(1, MaxInFlight / connections) to every open connection whose RDY differs from it.</summary>
-    private async Task RedistributeAsync(NsqConnection? mustSucceed, CancellationToken cancellationToken)
-    {
-        await _rdyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            (NsqConnection Connection, int Ready)[] work;
-            lock (_gate)
-            {
-                if (_stopping) return;
-                var target = ReadyTarget();
-                work = [.. _slots.Where(s => s.Connection is { IsClosed: false } && s.Ready != target).Select(s => (s.Connection!, target))];
-                foreach (var s in _slots) if (s.Connection is { IsClosed: false }) s.Ready = target;
-            }
-            foreach (var (connection, ready) in work)
-            {
-                try
+                var connection = await TryConnectAsync(slot, token).ConfigureAwait(false);
+                firstAttempt.TrySetResult();
+                if (connection is not null)
                 {
-                    await connection.WriteAsync(static (o, n) => CommandWriter.Rdy(o, n), ready, cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                    var error = await connection.Completion.ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        if (slot.Connection == connection) slot.Connection = null;
+                        slot.Ready = -1;
+                    }
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    if (_stopping) return;
+                    _logger.LogWarning(error, "nsqd {EndPoint} closed the connection", slot.EndPoint);
+                    _ = RedistributeQuietlyAsync();
                 }
-                catch (Exception ex) when (connection != mustSucceed && (ex is NsqException or IOException or OperationCanceledException))
+                else
                 {
-                    _logger.LogDebug(ex, "RDY {Ready} on nsqd {EndPoint} failed", ready, connection.EndPoint);
+                    failures++;
                 }
+                if (_discover)
+                {
+                    // A discovered nsqd comes back only if a lookupd still lists it: drop it and poll now.
+                    lock (_gate) _slots.Remove(slot);
+                    _pollNow.Writer.TryWrite(true);
+                    return;
+                }
+                await Task.Delay(ReconnectBackoff(failures), token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
         }
         finally
         {
-            _rdyLock.Release();
+            firstAttempt.TrySetResult();
         }
     }
 
-    private async Task RedistributeQuietlyAsync()
+    /// <summary>ReconnectDelay × 2^(failures-1), at most MaxReconnectDelay, with up to 20 % jitter so many clients spread out.</summary>
+    private TimeSpan ReconnectBackoff(int failures)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        timeout.CancelAfter(_options.DialTimeout);
+        var exponent = Math.Clamp(failures - 1, 0, 16);
+        var delay = _options.ReconnectDelay * (1L << exponent);
+        if (delay > _options.MaxReconnectDelay) delay = _options.MaxReconnectDelay;
+#pragma warning disable CA5394 // Jitter, not security.
+        return delay * (1 + (Random.Shared.NextDouble() * 0.2));
+#pragma warning restore CA5394
+    }
+
+    private async Task<NsqConnection?> TryConnectAsync(Slot slot, CancellationToken cancellationToken)
+    {
         try
         {
-            await RedistributeAsync(null, timeout.Token).ConfigureAwait(false);
+            return await ConnectAsync(slot, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+#pragma warning disable CA1031 // Any failure to connect is retried by the supervisor; it must never end the loop.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
-        }
-        catch (ObjectDisposedException)
-        {
+            _logger.LogWarning(ex, "cannot subscribe on nsqd {EndPoint}", slot.EndPoint);
+            return null;
         }
     }
 
-    private void OnClosed(Slot slot, NsqConnection connection, Exception? error)
+    private async Task<NsqConnection> ConnectAsync(Slot slot, CancellationToken cancellationToken)
     {
-        if (_discover)
+        var connection = await NsqConnection.ConnectAsync(slot.EndPoint, _settings, _logger, OnMessageAsync, cancellationToken).ConfigureAwait(false);
+        try
         {
-            // With lookupd there is no reconnecting here: drop the connection, re-balance RDY, and poll now; the nsqd
-            // comes back only if a lookupd still lists it.
-            bool removed;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.ResponseTimeout);
+            await connection.SendAsync(static (o, s) => CommandWriter.Sub(o, s.Topic, s.Channel), _options, timeout.Token).ConfigureAwait(false);
             lock (_gate)
             {
-                removed = slot.Connection == connection && _slots.Remove(slot);
-                if (removed) _retired.Add(connection);
+                if (_stopping) throw new OperationCanceledException("the consumer is stopping");
+                slot.Connection = connection;
+                slot.Ready = -1;
             }
-            if (_stopping || !removed) return;
-            _logger.LogWarning(error, "nsqd {EndPoint} closed the connection; polling lookupd", slot.EndPoint);
-            _pollNow.Writer.TryWrite(true);
-            _ = RedistributeQuietlyAsync();
-            return;
         }
-        if (_stopping || error is null) return;
-        _logger.LogWarning(error, "nsqd {EndPoint} dropped the connection; reconnecting", slot.EndPoint);
-        _ = ReconnectAsync(slot);
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        // RDY for the new connection and the re-spread values for the others.
+        await RedistributeQuietlyAsync().ConfigureAwait(false);
+        return connection;
     }
 
-    private async Task ReconnectAsync(Slot slot)
+    private async Task CloseWaitAsync(NsqConnection connection)
     {
-        while (!_stopping)
+        using var timeout = new CancellationTokenSource(_options.ResponseTimeout);
+        try
         {
-            try
-            {
-                await Task.Delay(_options.ReconnectDelay, _lifetime.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            if (await TryConnectAsync(slot, _lifetime.Token).ConfigureAwait(false)) return;
+            await connection.WriteAsync(static (o, _) => CommandWriter.Rdy(o, 0), 0, timeout.Token).ConfigureAwait(false);
+            await connection.SendAsync(static (o, _) => CommandWriter.Cls(o), 0, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NsqException or OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "CLS on nsqd {EndPoint} failed", connection.EndPoint);
         }
     }
 }

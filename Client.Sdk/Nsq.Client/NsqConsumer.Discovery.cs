@@ -1,6 +1,3 @@
-using System.Net;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nsq.Client.Internal;
 using Nsq.Protocol.V2;
@@ -44,20 +41,25 @@ public sealed partial class NsqConsumer
         }
     }
 
-    /// <summary>Asks every lookupd, and subscribes on every listed nsqd not connected yet (keyed by broadcast address and TCP port).</summary>
+    /// <summary>
+    /// Asks every lookupd, and starts a supervisor for every listed nsqd not known yet (keyed by broadcast address and
+    /// TCP port); waits for their first connection attempts.
+    /// </summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(_lookupdUrls.Select(u =>
             LookupdQuery.QueryAsync(_http!, u, _options.LookupdRequestTimeout, _logger, cancellationToken))).ConfigureAwait(false);
-        Slot[] fresh;
+        Task[] firstAttempts;
         lock (_gate)
         {
             if (_stopping) return;
-            var connected = _slots.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-            fresh = [.. answers.SelectMany(a => a).DistinctBy(p => p.Key).Where(p => !connected.Contains(p.Key)).Select(p => new Slot(p.Key, p.ToEndPoint()))];
+            var known = _slots.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+            Slot[] fresh = [.. answers.SelectMany(a => a).DistinctBy(p => p.Key).Where(p => !known.Contains(p.Key)).Select(p => new Slot(p.Key, p.ToEndPoint()))];
+            if (fresh.Length == 0) return;
+            _logger.LogInformation("lookupd lists {Count} new nsqd for {Topic}", fresh.Length, _options.Topic);
+            _slots.AddRange(fresh);
+            firstAttempts = [.. fresh.Select(Supervise)];
         }
-        if (fresh.Length == 0) return;
-        _logger.LogInformation("lookupd lists {Count} new nsqd for {Topic}", fresh.Length, _options.Topic);
-        await Task.WhenAll(fresh.Select(s => TryConnectAsync(s, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(firstAttempts).ConfigureAwait(false);
     }
 }

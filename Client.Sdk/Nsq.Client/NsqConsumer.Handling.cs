@@ -1,15 +1,71 @@
-using System.Net;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nsq.Client.Internal;
-using Nsq.Protocol.V2;
 
 namespace Nsq.Client;
 
-/// <summary>Message handling: the handler loop, FIN/REQ answers, max attempts.</summary>
+/// <summary>Message handling: the handler loop, FIN/REQ answers, max attempts, requeue delays.</summary>
 public sealed partial class NsqConsumer
 {
+    /// <summary>
+    /// Runs <paramref name="handler"/> for each message (HandlerConcurrency at a time): FIN when it returns, REQ with the
+    /// requeue delay (and backoff) when it throws, unless it answered the message itself. Cancelling
+    /// <paramref name="cancellationToken"/> stops the consumer gracefully; returns once it is stopped.
+    /// </summary>
+    public async Task RunAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        using var registration = cancellationToken.Register(static s => _ = ((NsqConsumer)s!).StopAsync(), this);
+        var workers = new Task[_options.HandlerConcurrency];
+        for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(handler, cancellationToken);
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        if (_stop is { } stop) await stop.ConfigureAwait(false);
+    }
+
+    /// <summary>Like <see cref="RunAsync(Func{NsqMessage, CancellationToken, ValueTask}, CancellationToken)"/> with bodies deserialized to <typeparamref name="T"/>.</summary>
+    public Task RunAsync<T>(Func<NsqMessage<T>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return RunAsync((m, ct) => handler(Typed<T>(m), ct), cancellationToken);
+    }
+
+    /// <summary>Like <see cref="RunAsync(Func{NsqMessage, CancellationToken, ValueTask}, CancellationToken)"/> with an <see cref="INsqHandler{T}"/>.</summary>
+    public Task RunAsync<T>(INsqHandler<T> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return RunAsync((m, ct) => new ValueTask(handler.HandleAsync(Typed<T>(m), ct)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Yields delivered messages with bodies deserialized to <typeparamref name="T"/>; answer each with FIN or REQ. A body
+    /// that does not deserialize is requeued (so it ends at MaxAttempts) and skipped.
+    /// </summary>
+    public async IAsyncEnumerable<NsqMessage<T>> ConsumeAsync<T>([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var message in ConsumeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            T body;
+            try
+            {
+                body = Deserialize<T>(message);
+            }
+#pragma warning disable CA1031 // Any serializer failure makes the message undeliverable to this reader.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogWarning(ex, "message {Id} does not deserialize to {Type}; requeueing", message.Id, typeof(T).Name);
+                await AnswerQuietlyAsync(message, MessageOutcome.Requeued, RequeueDelay(message)).ConfigureAwait(false);
+                continue;
+            }
+            yield return new NsqMessage<T>(message, body);
+        }
+    }
+
+    private NsqMessage<T> Typed<T>(NsqMessage message) => new(message, Deserialize<T>(message));
+
+    private T Deserialize<T>(NsqMessage message)
+        => _options.Serializer.Deserialize<T>(message.Body) ?? throw new InvalidDataException($"message {message.Id} has a null body");
+
     private async ValueTask OnMessageAsync(NsqConnection connection, NsqMessage message)
     {
         message.Serializer = _options.Serializer;
@@ -20,14 +76,15 @@ public sealed partial class NsqConsumer
             await GiveUpAsync(message).ConfigureAwait(false);
             return;
         }
+        if (_messages.Writer.TryWrite(message)) return;
         try
         {
             await _messages.Writer.WriteAsync(message, _lifetime.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
         {
             // Stopping: hand it straight back so another consumer gets it.
-            await AnswerQuietlyAsync(message, requeue: true).ConfigureAwait(false);
+            await AnswerQuietlyAsync(message, MessageOutcome.RequeuedWithoutBackoff).ConfigureAwait(false);
         }
     }
 
@@ -47,40 +104,51 @@ public sealed partial class NsqConsumer
                 _logger.LogError(ex, "OnMaxAttemptsExceeded failed for message {Id}", message.Id);
             }
         }
-        if (!message.HasResponded) await AnswerQuietlyAsync(message, requeue: false).ConfigureAwait(false);
+        if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Finished).ConfigureAwait(false);
     }
 
     private async Task WorkAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
-        await foreach (var message in _messages.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var reader = _messages.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            try
+            while (reader.TryRead(out var message))
             {
-                await handler(message, cancellationToken).ConfigureAwait(false);
-                if (!message.HasResponded) await AnswerQuietlyAsync(message, requeue: false).ConfigureAwait(false);
-            }
+                try
+                {
+                    await handler(message, cancellationToken).ConfigureAwait(false);
+                    if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Finished).ConfigureAwait(false);
+                }
 #pragma warning disable CA1031 // A handler failure means REQ, whatever it is.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                _logger.LogWarning(ex, "handler failed for message {Id} (attempt {Attempts}); requeueing", message.Id, message.Attempts);
-                if (!message.HasResponded) await AnswerQuietlyAsync(message, requeue: true, RequeueDelay(message)).ConfigureAwait(false);
+                {
+                    _logger.LogWarning(ex, "handler failed for message {Id} (attempt {Attempts}); requeueing", message.Id, message.Attempts);
+                    if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Requeued, RequeueDelay(message)).ConfigureAwait(false);
+                }
             }
         }
     }
 
+    /// <summary>RequeueDelay × 2^(attempts-1), at most MaxRequeueDelay.</summary>
     private TimeSpan RequeueDelay(NsqMessage message)
     {
-        var delay = _options.RequeueDelay * message.Attempts;
+        var exponent = Math.Clamp(message.Attempts - 1, 0, 30);
+        var delay = _options.RequeueDelay * (1L << exponent);
         return delay > _options.MaxRequeueDelay ? _options.MaxRequeueDelay : delay;
     }
 
-    private async ValueTask AnswerQuietlyAsync(NsqMessage message, bool requeue, TimeSpan delay = default)
+    private async ValueTask AnswerQuietlyAsync(NsqMessage message, MessageOutcome outcome, TimeSpan delay = default)
     {
         try
         {
-            if (requeue) await message.RequeueAsync(delay).ConfigureAwait(false);
-            else await message.FinishAsync().ConfigureAwait(false);
+            var answer = outcome switch
+            {
+                MessageOutcome.Finished => message.FinishAsync(),
+                MessageOutcome.Requeued => message.RequeueAsync(delay),
+                _ => message.RequeueWithoutBackoffAsync(delay),
+            };
+            await answer.ConfigureAwait(false);
         }
         catch (NsqException ex)
         {
@@ -89,8 +157,9 @@ public sealed partial class NsqConsumer
         }
     }
 
-    private void OnResponded(NsqMessage message)
+    private void OnResponded(NsqMessage message, MessageOutcome outcome)
     {
         if (Interlocked.Decrement(ref _inFlight) == 0 && _stopping) _drained.TrySetResult();
+        if (outcome != MessageOutcome.RequeuedWithoutBackoff) OnOutcome(outcome == MessageOutcome.Finished);
     }
 }

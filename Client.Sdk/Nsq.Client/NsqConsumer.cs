@@ -3,41 +3,41 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nsq.Client.Internal;
-using Nsq.Protocol.V2;
 
 namespace Nsq.Client;
 
 /// <summary>
-/// Subscribes to one topic/channel on every configured nsqd, or on every nsqd the lookupds list for the topic (polled
-/// every LookupdPollInterval, and again when a connection closes). Each connection gets RDY max(1, MaxInFlight / connections),
-/// re-sent to all of them when the number of connections changes;
-/// delivered messages go through a bounded channel of MaxInFlight, so back-pressure is RDY itself. Read them with
-/// <see cref="ConsumeAsync"/> (answer each yourself) or <see cref="RunAsync"/> (FIN on success, REQ on exception).
+/// Subscribes to one topic/channel on every configured nsqd, or on every nsqd the lookupds list for the topic. Each nsqd
+/// has a supervisor that connects, watches the connection and reconnects with exponential backoff when it is lost.
+/// MaxInFlight is spread over the open connections as go-nsq does (spec §9.3) and re-spread when they come and go.
+/// Delivered messages go through a bounded channel of MaxInFlight, so back-pressure is RDY itself. Read them with
+/// <see cref="ConsumeAsync(CancellationToken)"/> (answer each yourself) or <see cref="RunAsync(Func{NsqMessage, CancellationToken, ValueTask}, CancellationToken)"/>
+/// (FIN on success, REQ with backoff on exception); typed overloads deserialize bodies with the options' serializer.
 /// </summary>
 public sealed partial class NsqConsumer : IAsyncDisposable
 {
     private readonly NsqConsumerOptions _options;
     private readonly List<Slot> _slots = [];
-    private readonly List<NsqConnection> _retired = [];
     private readonly bool _discover;
     private readonly Uri[] _lookupdUrls;
     private readonly HttpClient? _http;
-    private readonly SemaphoreSlim _rdyLock = new(1, 1);
     private readonly Channel<bool> _pollNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private Task? _discovery;
     private readonly ILogger _logger;
     private readonly Channel<NsqMessage> _messages;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action<NsqMessage> _onResponded;
+    private readonly Action<NsqMessage, MessageOutcome> _onResponded;
     private readonly Lock _gate = new();
     private readonly NsqConnectionSettings _settings;
+    private Task? _discovery;
+    private Task? _rotation;
     private Task? _start;
     private Task? _stop;
     private int _inFlight;
     private volatile bool _stopping;
 
-    /// <summary>Creates a consumer; nothing connects until <see cref="StartAsync"/>, <see cref="ConsumeAsync"/> or <see cref="RunAsync"/>.</summary>
+    /// <summary>Creates a consumer; nothing connects until <see cref="StartAsync"/>, ConsumeAsync or RunAsync.</summary>
+    /// <exception cref="ArgumentException">No nsqd or lookupd address, or an option out of range.</exception>
     public NsqConsumer(NsqConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +45,9 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         if (!_discover && options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd or lookupd address is required", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HandlerConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReconnectDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBackoffDuration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RdyRedistributeInterval, TimeSpan.Zero);
         _options = options;
         if (_discover)
         {
@@ -62,27 +65,21 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         _logger = options.LoggerFactory.CreateLogger<NsqConsumer>();
         _messages = Channel.CreateBounded<NsqMessage>(new BoundedChannelOptions(options.MaxInFlight) { SingleReader = false, SingleWriter = false });
         _onResponded = OnResponded;
-        _settings = new NsqConnectionSettings
-        {
-            ClientId = options.ClientId,
-            DialTimeout = options.DialTimeout,
-            HeartbeatInterval = options.HeartbeatInterval,
-            MsgTimeout = options.MsgTimeout,
-        };
+        _settings = options.ToConnectionSettings();
     }
 
     /// <summary>The options this consumer was created with.</summary>
     public NsqConsumerOptions Options => _options;
 
     /// <summary>
-    /// The RDY count each connection gets: max(1, MaxInFlight / connections), where connections are the configured nsqd,
-    /// or with lookupd the nsqd currently connected.
+    /// The RDY count each open connection gets outside backoff: max(1, MaxInFlight / connections), where connections are
+    /// the open ones (the configured nsqd before any is open). When MaxInFlight is below that count, RDY 1 rotates.
     /// </summary>
     public int ReadyPerConnection
     {
         get
         {
-            lock (_gate) return ReadyTarget();
+            lock (_gate) return Math.Max(1, _options.MaxInFlight / Math.Max(1, Math.Max(OpenCount(), _discover ? 0 : _slots.Count)));
         }
     }
 
@@ -91,19 +88,31 @@ public sealed partial class NsqConsumer : IAsyncDisposable
     {
         get
         {
-            lock (_gate) return _slots.Count(s => s.Connection is { IsClosed: false });
+            lock (_gate) return OpenCount();
         }
     }
 
-    private int ReadyTarget() => Math.Max(1, _options.MaxInFlight / Math.Max(1, _slots.Count));
+    /// <summary>True while the consumer is backing off after handler failures (RDY 0, then RDY 1 probes).</summary>
+    public bool IsBackingOff
+    {
+        get
+        {
+            lock (_gate) return _backoffLevel > 0;
+        }
+    }
 
-    /// <summary>Connects to every nsqd, subscribes and sends RDY. Fails only when no nsqd could be reached.</summary>
+    /// <summary>
+    /// Starts a supervisor per nsqd (or the lookupd polling) and waits for each nsqd's first connection attempt. An nsqd
+    /// that cannot be reached yet is retried in the background with exponential backoff, so a consumer may start
+    /// before its brokers; <see cref="ConnectionCount"/> tells how many are open.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer was stopped.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             if (_stopping) throw new InvalidOperationException("the consumer is stopped");
-            return _start ??= StartCoreAsync(cancellationToken);
+            return (_start ??= StartCoreAsync()).WaitAsync(cancellationToken);
         }
     }
 
@@ -111,29 +120,18 @@ public sealed partial class NsqConsumer : IAsyncDisposable
     public async IAsyncEnumerable<NsqMessage> ConsumeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var message in _messages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            yield return message;
+        var reader = _messages.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var message))
+                yield return message;
+        }
     }
 
     /// <summary>
-    /// Runs <paramref name="handler"/> for each message (HandlerConcurrency at a time): FIN when it returns, REQ with the
-    /// requeue delay when it throws (unless it answered the message itself). Cancelling stops the consumer gracefully;
-    /// returns once it is stopped.
-    /// </summary>
-    public async Task RunAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        using var registration = cancellationToken.Register(static s => _ = ((NsqConsumer)s!).StopAsync(), this);
-        var workers = new Task[_options.HandlerConcurrency];
-        for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(handler, cancellationToken);
-        await Task.WhenAll(workers).ConfigureAwait(false);
-        if (_stop is { } stop) await stop.ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Graceful stop: RDY 0 and CLS on every connection, then waits (up to <paramref name="cancellationToken"/>) for the
-    /// messages already delivered to be answered, then closes. Unanswered messages are redelivered by nsqd.
+    /// Graceful stop: RDY 0 and CLS on every connection (waiting for CLOSE_WAIT), then waits (up to
+    /// <paramref name="cancellationToken"/>) for the messages already delivered to be answered, then closes.
+    /// Messages left unanswered are redelivered by nsqd to another consumer.
     /// </summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -160,25 +158,27 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         await CloseAllAsync().ConfigureAwait(false);
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync()
     {
         if (_discover)
         {
             // First lookup at once (the topic may not exist yet: that is fine), then the poll loop.
-            await PollAsync(cancellationToken).ConfigureAwait(false);
+            await PollAsync(_lifetime.Token).ConfigureAwait(false);
             lock (_gate)
             {
                 if (!_stopping) _discovery = DiscoverLoopAsync();
             }
-            return;
         }
-        var attempts = new Task<bool>[_slots.Count];
-        for (var i = 0; i < attempts.Length; i++) attempts[i] = TryConnectAsync(_slots[i], cancellationToken);
-        var results = await Task.WhenAll(attempts).ConfigureAwait(false);
-        if (!results.Contains(true))
-            throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable");
-        for (var i = 0; i < results.Length; i++)
-            if (!results[i]) _ = ReconnectAsync(_slots[i]);
+        else
+        {
+            Task[] first;
+            lock (_gate) first = [.. _slots.Select(Supervise)];
+            await Task.WhenAll(first).ConfigureAwait(false);
+        }
+        lock (_gate)
+        {
+            if (!_stopping) _rotation = RotateLoopAsync();
+        }
     }
 
     private async Task StopCoreAsync()
@@ -196,44 +196,37 @@ public sealed partial class NsqConsumer : IAsyncDisposable
             }
         }
         NsqConnection[] open;
-        lock (_gate) open = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>().Where(c => !c.IsClosed)];
-        await Task.WhenAll(open.Select(c => CloseWaitAsync(c))).ConfigureAwait(false);
+        lock (_gate) open = [.. OpenConnections()];
+        await Task.WhenAll(open.Select(CloseWaitAsync)).ConfigureAwait(false);
         _messages.Writer.TryComplete();
         if (Volatile.Read(ref _inFlight) == 0) _drained.TrySetResult();
         await _drained.Task.ConfigureAwait(false);
         await CloseAllAsync().ConfigureAwait(false);
     }
 
-    private async Task CloseWaitAsync(NsqConnection connection)
-    {
-        using var timeout = new CancellationTokenSource(_options.DialTimeout);
-        try
-        {
-            await connection.WriteAsync(static (o, _) => CommandWriter.Rdy(o, 0), 0, timeout.Token).ConfigureAwait(false);
-            await connection.SendAsync(static (o, _) => CommandWriter.Cls(o), 0, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NsqException or OperationCanceledException)
-        {
-            _logger.LogDebug(ex, "CLS on nsqd {EndPoint} failed", connection.EndPoint);
-        }
-    }
-
     private async Task CloseAllAsync()
     {
         _stopping = true;
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        Task? discovery;
-        lock (_gate) discovery = _discovery;
-        if (discovery is not null) await discovery.ConfigureAwait(false);
-        NsqConnection[] all;
-        lock (_gate)
-        {
-            all = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>().Concat(_retired).Distinct()];
-            _retired.Clear();
-        }
-        foreach (var c in all) await c.DisposeAsync().ConfigureAwait(false);
+        // Connections first: their supervisors wait for them to end.
+        NsqConnection[] connections;
+        lock (_gate) connections = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>()];
+        foreach (var c in connections) await c.DisposeAsync().ConfigureAwait(false);
+        Task[] background;
+        lock (_gate) background = [.. new[] { _discovery, _rotation, _backoffTimer }.OfType<Task>(), .. _slots.Select(s => s.Supervisor).OfType<Task>()];
+        await Task.WhenAll(background).ConfigureAwait(false);
         _http?.Dispose();
     }
+
+    private int OpenCount()
+    {
+        var n = 0;
+        foreach (var s in _slots) if (s.Connection is { IsClosed: false }) n++;
+        return n;
+    }
+
+    private IEnumerable<NsqConnection> OpenConnections()
+        => _slots.Select(s => s.Connection).OfType<NsqConnection>().Where(c => !c.IsClosed);
 
     /// <summary>One nsqd: configured, or listed by lookupd (then keyed by broadcast_address:tcp_port).</summary>
     private sealed class Slot(string key, EndPoint endPoint)
@@ -242,7 +235,11 @@ public sealed partial class NsqConsumer : IAsyncDisposable
 
         public EndPoint EndPoint { get; } = endPoint;
 
+        /// <summary>The open connection, or null while (re)connecting.</summary>
         public NsqConnection? Connection { get; set; }
+
+        /// <summary>The connect/watch/reconnect loop of this nsqd.</summary>
+        public Task? Supervisor { get; set; }
 
         /// <summary>The RDY last sent on <see cref="Connection"/> (-1 = none yet).</summary>
         public int Ready { get; set; } = -1;

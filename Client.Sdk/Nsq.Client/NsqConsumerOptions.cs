@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Nsq.Client;
 
-/// <summary>Options of an <see cref="NsqConsumer"/>.</summary>
-public sealed record NsqConsumerOptions
+/// <summary>Options of an <see cref="NsqConsumer"/> (connection and IDENTIFY options are on <see cref="NsqClientOptions"/>).</summary>
+public sealed record NsqConsumerOptions : NsqClientOptions
 {
     /// <summary>The topic to subscribe to.</summary>
     public required string Topic { get; init; }
@@ -30,42 +27,47 @@ public sealed record NsqConsumerOptions
     /// <summary>How long one lookupd request may take.</summary>
     public TimeSpan LookupdRequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The most messages in flight over all connections; each gets RDY max(1, MaxInFlight / connections).</summary>
+    /// <summary>
+    /// The most messages in flight over all connections; each open connection gets RDY max(1, MaxInFlight / connections),
+    /// and when MaxInFlight is below the number of connections RDY 1 rotates among them every <see cref="RdyRedistributeInterval"/>.
+    /// </summary>
     public int MaxInFlight { get; init; } = 1;
+
+    /// <summary>How often RDY 1 moves on when there are more connections than <see cref="MaxInFlight"/>.</summary>
+    public TimeSpan RdyRedistributeInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A message delivered more often than this is finished and handed to <see cref="OnMaxAttemptsExceeded"/> (0 = no limit).</summary>
     public int MaxAttempts { get; init; } = 5;
 
-    /// <summary>The requeue delay after a handler failure, multiplied by the attempt count.</summary>
+    /// <summary>The requeue delay after a handler failure, doubled for each further attempt (RequeueDelay × 2^(attempts-1)).</summary>
     public TimeSpan RequeueDelay { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>The largest requeue delay after a handler failure.</summary>
     public TimeSpan MaxRequeueDelay { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The first backoff wait after a handler failure, doubled for each further consecutive failure.</summary>
+    public TimeSpan BackoffMultiplier { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest backoff wait (RDY 0 on every connection); <see cref="TimeSpan.Zero"/> turns backoff off.</summary>
+    public TimeSpan MaxBackoffDuration { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The msg_timeout asked for in IDENTIFY (null = the nsqd default).</summary>
     public TimeSpan? MsgTimeout { get; init; }
 
-    /// <summary>How many handlers <see cref="NsqConsumer.RunAsync"/> runs at once.</summary>
+    /// <summary>sample_rate in IDENTIFY: nsqd delivers this percentage of the channel's messages to this client (0 = all).</summary>
+    public int SampleRate { get; init; }
+
+    /// <summary>How many handlers RunAsync runs at once.</summary>
     public int HandlerConcurrency { get; init; } = 1;
 
-    /// <summary>How long to wait before reconnecting to an nsqd that dropped the connection.</summary>
+    /// <summary>The first wait before reconnecting to an nsqd that dropped or refused the connection (doubled per failure, jittered).</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long to wait for the TCP connect and each IDENTIFY/SUB answer.</summary>
-    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The heartbeat interval asked for in IDENTIFY.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The client_id sent in IDENTIFY.</summary>
-    public string ClientId { get; init; } = Environment.MachineName;
+    /// <summary>The longest wait between reconnection attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Called (before FIN) for a message delivered more than <see cref="MaxAttempts"/> times.</summary>
     public Func<NsqMessage, ValueTask>? OnMaxAttemptsExceeded { get; init; }
 
-    /// <summary>Reads typed bodies (<see cref="NsqMessage.GetBody{T}()"/>).</summary>
-    public INsqSerializer Serializer { get; init; } = NsqJsonSerializer.Default;
-
-    /// <summary>Where the consumer logs.</summary>
-    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+    internal Internal.NsqConnectionSettings ToConnectionSettings() => ToConnectionSettings(MsgTimeout, SampleRate);
 }

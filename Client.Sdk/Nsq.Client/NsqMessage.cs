@@ -44,7 +44,7 @@ public sealed class NsqMessage
 
     internal INsqSerializer Serializer { get; set; } = NsqJsonSerializer.Default;
 
-    internal Action<NsqMessage>? Responded { get; set; }
+    internal Action<NsqMessage, MessageOutcome>? Responded { get; set; }
 
     private ReadOnlySpan<byte> IdBytes => _frame.AsSpan(MessageLayout.IdOffset, MessageId.Length);
 
@@ -54,44 +54,44 @@ public sealed class NsqMessage
     /// <summary>Reads the body as JSON with source-generated metadata.</summary>
     public T? GetBody<T>(JsonTypeInfo<T> typeInfo) => JsonSerializer.Deserialize(Body.Span, typeInfo);
 
-    /// <summary>Sends FIN: the message is done.</summary>
+    /// <summary>Sends FIN: the message is done. Counts as a success for the consumer's backoff.</summary>
     /// <exception cref="InvalidOperationException">The message was already answered.</exception>
-    public async ValueTask FinishAsync(CancellationToken cancellationToken = default)
-    {
-        MarkResponded();
-        try
-        {
-            await _connection.WriteAsync(static (o, id) => CommandWriter.Fin(o, id.AsSpan(MessageLayout.IdOffset, MessageId.Length)), _frame, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Responded?.Invoke(this);
-        }
-    }
+    /// <exception cref="NsqException">The connection that delivered the message is closed (nsqd will redeliver it).</exception>
+    public ValueTask FinishAsync(CancellationToken cancellationToken = default)
+        => AnswerAsync(static (o, s) => CommandWriter.Fin(o, s.Frame.AsSpan(MessageLayout.IdOffset, MessageId.Length)), 0, MessageOutcome.Finished, cancellationToken);
 
-    /// <summary>Sends REQ: nsqd delivers the message again after <paramref name="delay"/> (0 = at once).</summary>
+    /// <summary>
+    /// Sends REQ: nsqd delivers the message again after <paramref name="delay"/> (0 = at once). Counts as a failure for
+    /// the consumer's backoff (RDY 0, then RDY 1 probes), as go-nsq's Requeue does.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The message was already answered.</exception>
-    public async ValueTask RequeueAsync(TimeSpan delay = default, CancellationToken cancellationToken = default)
+    /// <exception cref="NsqException">The connection that delivered the message is closed (nsqd will redeliver it).</exception>
+    public ValueTask RequeueAsync(TimeSpan delay = default, CancellationToken cancellationToken = default)
+        => AnswerAsync(static (o, s) => CommandWriter.Req(o, s.Frame.AsSpan(MessageLayout.IdOffset, MessageId.Length), s.Ms), ToMs(delay), MessageOutcome.Requeued, cancellationToken);
+
+    /// <summary>Sends REQ like <see cref="RequeueAsync"/> but without starting the consumer's backoff.</summary>
+    /// <exception cref="InvalidOperationException">The message was already answered.</exception>
+    /// <exception cref="NsqException">The connection that delivered the message is closed (nsqd will redeliver it).</exception>
+    public ValueTask RequeueWithoutBackoffAsync(TimeSpan delay = default, CancellationToken cancellationToken = default)
+        => AnswerAsync(static (o, s) => CommandWriter.Req(o, s.Frame.AsSpan(MessageLayout.IdOffset, MessageId.Length), s.Ms), ToMs(delay), MessageOutcome.RequeuedWithoutBackoff, cancellationToken);
+
+    private static long ToMs(TimeSpan delay) => (long)Math.Max(0, delay.TotalMilliseconds);
+
+    private async ValueTask AnswerAsync(Action<System.Buffers.IBufferWriter<byte>, (byte[] Frame, long Ms)> write, long ms, MessageOutcome outcome, CancellationToken cancellationToken)
     {
-        MarkResponded();
-        var ms = (long)Math.Max(0, delay.TotalMilliseconds);
+        if (Interlocked.Exchange(ref _responded, 1) != 0)
+            throw new InvalidOperationException($"message {Id} was already finished or requeued");
         try
         {
-            await _connection.WriteAsync(static (o, s) => CommandWriter.Req(o, s.frame.AsSpan(MessageLayout.IdOffset, MessageId.Length), s.ms), (frame: _frame, ms), cancellationToken).ConfigureAwait(false);
+            await _connection.WriteAsync(write, (_frame, ms), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Responded?.Invoke(this);
+            Responded?.Invoke(this, outcome);
         }
     }
 
     /// <summary>Sends TOUCH: resets the message's timeout on nsqd.</summary>
     public ValueTask TouchAsync(CancellationToken cancellationToken = default)
         => _connection.WriteAsync(static (o, id) => CommandWriter.Touch(o, id.AsSpan(MessageLayout.IdOffset, MessageId.Length)), _frame, cancellationToken);
-
-    private void MarkResponded()
-    {
-        if (Interlocked.Exchange(ref _responded, 1) != 0)
-            throw new InvalidOperationException($"message {Id} was already finished or requeued");
-    }
 }

@@ -19,6 +19,7 @@ public sealed class NsqProducer : IAsyncDisposable
     private readonly EndPoint[] _endPoints;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly NsqConnectionSettings _settings;
     private NsqConnection? _connection;
     private int _next;
     private bool _disposed;
@@ -31,6 +32,7 @@ public sealed class NsqProducer : IAsyncDisposable
         _options = options;
         _endPoints = [.. options.NsqdTcpAddresses.Select(EndpointParser.Parse)];
         _logger = options.LoggerFactory.CreateLogger<NsqProducer>();
+        _settings = options.ToConnectionSettings();
     }
 
     /// <summary>The options this producer was created with.</summary>
@@ -45,7 +47,7 @@ public sealed class NsqProducer : IAsyncDisposable
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
         => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken);
 
-    /// <summary>PUB of a typed message, serialized with <see cref="NsqProducerOptions.Serializer"/>.</summary>
+    /// <summary>PUB of a typed message, serialized with <see cref="NsqClientOptions.Serializer"/>.</summary>
     public Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -80,50 +82,72 @@ public sealed class NsqProducer : IAsyncDisposable
         await connection.SendAsync(write, state, timeout.Token).ConfigureAwait(false);
     }
 
-    private async ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    private ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _connection);
-        if (current is { IsClosed: false }) return current;
+        return current is { IsClosed: false } ? new ValueTask<NsqConnection>(current) : ReconnectAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Tries every nsqd in turn, starting after the one that failed last (failover, go-nsq #311); when all fail, waits
+    /// ReconnectDelay × 2^round (jittered, capped) and tries again until <paramref name="cancellationToken"/> (the publish
+    /// timeout) ends, so a publish rides out a broker restart.
+    /// </summary>
+    private async ValueTask<NsqConnection> ReconnectAsync(CancellationToken cancellationToken)
+    {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is { IsClosed: false }) return _connection;
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
-            }
-            var settings = new NsqConnectionSettings
-            {
-                ClientId = _options.ClientId,
-                DialTimeout = _options.DialTimeout,
-                HeartbeatInterval = _options.HeartbeatInterval,
-            };
             List<Exception> errors = [];
-            for (var i = 0; i < _endPoints.Length; i++)
+            for (var round = 0; ; round++)
             {
-                var endPoint = _endPoints[(_next + i) % _endPoints.Length];
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_connection is { IsClosed: false }) return _connection;
+                if (_connection is not null)
+                {
+                    await _connection.DisposeAsync().ConfigureAwait(false);
+                    _connection = null;
+                }
+                for (var i = 0; i < _endPoints.Length; i++)
+                {
+                    var endPoint = _endPoints[(_next + i) % _endPoints.Length];
+                    try
+                    {
+                        var connection = await NsqConnection.ConnectAsync(endPoint, _settings, _logger, null, cancellationToken).ConfigureAwait(false);
+                        // The next reconnect starts with the nsqd after this one (failover when this one breaks).
+                        _next = (_next + i + 1) % _endPoints.Length;
+                        Volatile.Write(ref _connection, connection);
+                        return connection;
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
+                    {
+                        _logger.LogWarning(ex, "cannot connect to nsqd {EndPoint}", endPoint);
+                        errors.Add(ex);
+                    }
+                }
                 try
                 {
-                    var connection = await NsqConnection.ConnectAsync(endPoint, settings, _logger, null, cancellationToken).ConfigureAwait(false);
-                    // The next reconnect starts with the nsqd after this one (failover when this one breaks).
-                    _next = (_next + i + 1) % _endPoints.Length;
-                    Volatile.Write(ref _connection, connection);
-                    return connection;
+                    await Task.Delay(Backoff(round), cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
+                catch (OperationCanceledException)
                 {
-                    _logger.LogWarning(ex, "cannot connect to nsqd {EndPoint}", endPoint);
-                    errors.Add(ex);
+                    throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable", new AggregateException(errors));
                 }
             }
-            throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable", new AggregateException(errors));
         }
         finally
         {
             _connectLock.Release();
         }
+    }
+
+    private TimeSpan Backoff(int round)
+    {
+        var delay = _options.ReconnectDelay * (1L << Math.Min(round, 16));
+        if (delay > _options.MaxReconnectDelay) delay = _options.MaxReconnectDelay;
+#pragma warning disable CA5394 // Jitter, not security.
+        return delay * (1 + (Random.Shared.NextDouble() * 0.2));
+#pragma warning restore CA5394
     }
 
     /// <summary>Closes the connection; publishes still waiting fail.</summary>

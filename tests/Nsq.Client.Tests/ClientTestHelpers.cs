@@ -22,8 +22,23 @@ internal static class ClientTestHelpers
             NsqdTcpAddresses = [.. brokers.Select(b => b.Tcp.ToString())],
             MaxInFlight = maxInFlight,
             RequeueDelay = TimeSpan.Zero,
+            BackoffMultiplier = TimeSpan.FromMilliseconds(20),
+            MaxBackoffDuration = TimeSpan.FromMilliseconds(200),
+            ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         };
         return new NsqConsumer(configure?.Invoke(options) ?? options);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="TestTimeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
+            await Task.Delay(10);
+        }
     }
 
     public static ReadOnlyMemory<byte> Bytes(string s) => Encoding.UTF8.GetBytes(s);

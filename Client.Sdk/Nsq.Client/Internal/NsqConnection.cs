@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Nsq.Protocol.Identify;
 using Nsq.Protocol.V2;
@@ -22,6 +21,8 @@ internal sealed class NsqConnection : IAsyncDisposable
     private static ReadOnlySpan<byte> Ok => "OK"u8;
 
     private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly TimeSpan _readTimeout;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -29,18 +30,20 @@ internal sealed class NsqConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private readonly Func<NsqConnection, NsqMessage, ValueTask>? _onMessage;
+    private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
     private int _closed;
 
-    private NsqConnection(Socket socket, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage)
+    private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, TimeSpan readTimeout)
     {
         _socket = socket;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        _reader = PipeReader.Create(stream);
-        _writer = PipeWriter.Create(stream);
+        _stream = stream;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         EndPoint = endPoint;
         _logger = logger;
         _onMessage = onMessage;
+        _readTimeout = readTimeout;
     }
 
     /// <summary>The nsqd this connection talks to.</summary>
@@ -52,10 +55,13 @@ internal sealed class NsqConnection : IAsyncDisposable
     /// <summary>True once the connection is closed (by us, by nsqd or by an error).</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
-    /// <summary>Raised once when the connection closes; the exception is null for a close we asked for.</summary>
-    public event Action<NsqConnection, Exception?>? Closed;
+    /// <summary>
+    /// Completes once the connection is closed, whoever closed it, with the error that closed it (null for a close we
+    /// asked for). A task rather than an event so that a close that happens before anyone watches is never missed.
+    /// </summary>
+    public Task<Exception?> Completion => _completion.Task;
 
-    /// <summary>Connects, sends the magic and IDENTIFY, and starts the read loop.</summary>
+    /// <summary>Connects, runs the handshake (IDENTIFY, upgrades, AUTH) and starts the read loop.</summary>
     public static async Task<NsqConnection> ConnectAsync(
         EndPoint endPoint, NsqConnectionSettings settings, ILogger logger,
         Func<NsqConnection, NsqMessage, ValueTask>? onMessage, CancellationToken cancellationToken)
@@ -63,49 +69,35 @@ internal sealed class NsqConnection : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.DialTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
+        IdentifyResponse? identify;
         try
         {
             await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            // The TCP connect had DialTimeout; the handshake gets ResponseTimeout (a loaded nsqd is slow, not gone).
+            timeout.CancelAfter(settings.ResponseTimeout);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            try
+            {
+                (stream, identify) = await ConnectionHandshake.RunAsync(stream, endPoint, settings, timeout.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-
-        var connection = new NsqConnection(socket, endPoint, logger, onMessage);
-        try
-        {
-            connection._readLoop = connection.ReadLoopAsync();
-            var json = JsonSerializer.SerializeToUtf8Bytes(BuildIdentify(settings), IdentifyJsonContext.Default.IdentifyRequest);
-            var response = await connection.SendAsync(static (o, body) =>
-            {
-                "  V2"u8.CopyTo(o.GetSpan(4));
-                o.Advance(4);
-                CommandWriter.Identify(o, body);
-            }, json, timeout.Token).ConfigureAwait(false);
-            if (response is not null)
-                connection.Identify = JsonSerializer.Deserialize(response, IdentifyJsonContext.Default.IdentifyResponse);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // No frame for two heartbeat intervals (plus slack) means nsqd or the path to it is gone (go-nsq's read timeout).
+        var readTimeout = settings.HeartbeatInterval > TimeSpan.Zero ? (settings.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, readTimeout) { Identify = identify };
+        connection._readLoop = connection.ReadLoopAsync();
+        return connection;
     }
-
-    private static IdentifyRequest BuildIdentify(NsqConnectionSettings s) => new()
-    {
-        FeatureNegotiation = true,
-        ClientId = s.ClientId,
-        Hostname = s.Hostname,
-        UserAgent = s.UserAgent,
-        HeartbeatInterval = (long)s.HeartbeatInterval.TotalMilliseconds,
-        MsgTimeout = s.MsgTimeout is { } t ? (long)t.TotalMilliseconds : 0,
-        OutputBufferSize = s.OutputBufferSize ?? 0,
-        OutputBufferTimeout = s.OutputBufferTimeout is { } b ? (long)b.TotalMilliseconds : 0,
-    };
 
     /// <summary>Writes a command that nsqd answers and waits for that answer (null for <c>OK</c>).</summary>
     /// <exception cref="NsqException">nsqd answered with an error frame, or the connection closed first.</exception>
@@ -164,9 +156,19 @@ internal sealed class NsqConnection : IAsyncDisposable
         Exception? error = null;
         try
         {
+            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             while (true)
             {
-                var result = await _reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                watchdog.CancelAfter(_readTimeout);
+                ReadResult result;
+                try
+                {
+                    result = await _reader.ReadAsync(watchdog.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"nothing from nsqd {EndPoint} for {_readTimeout} (missed heartbeats)");
+                }
                 var buffer = result.Buffer;
                 while (FrameReader.TryRead(ref buffer, out var frame))
                     await HandleFrameAsync(frame).ConfigureAwait(false);
@@ -269,7 +271,14 @@ internal sealed class NsqConnection : IAsyncDisposable
         {
         }
         _socket.Dispose();
-        Closed?.Invoke(this, error);
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        _completion.TrySetResult(error);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,130 @@
+using System.Net;
+using Admin.Core.Actions;
+using Admin.Core.Api;
+using Admin.Core.Cluster;
+using Admin.Core.Notifications;
+using Admin.Core.Pages;
+using Admin.Core.Proxy;
+using Admin.Core.Rates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Nsq.Protocol.Config;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Admin.Core;
+
+/// <summary>
+/// The embeddable nsqadmin: pages, JSON API, live rates and the YARP proxy to the cluster's HTTP APIs in one Kestrel
+/// server. Tests start it on port 0; <c>Admin.Service</c> hosts it. The HTTP listener is bound explicitly from
+/// <see cref="AdminOptions.HttpAddress"/> (so ASPNETCORE_URLS is ignored).
+/// </summary>
+public sealed class AdminServer : IAsyncDisposable
+{
+    /// <summary>Name of the HttpClient used for lookupd/nsqd calls (service discovery resolves <c>http://name</c> URLs).</summary>
+    public const string ClusterHttpClient = "nsq-cluster";
+
+    /// <summary>Name of the HttpClient that sends notifications.</summary>
+    public const string NotificationHttpClient = "nsq-notifications";
+
+    private readonly WebApplication _app;
+    private readonly ListenOptions _httpListen;
+    private bool _started;
+    private bool _stopped;
+
+    /// <summary>Creates an admin server. <paramref name="configureBuilder"/> runs before the app is built (ServiceDefaults);
+    /// <paramref name="configureApp"/> after (/health, /alive).</summary>
+    public static AdminServer Create(AdminOptions options, string[]? args = null,
+        Action<WebApplicationBuilder>? configureBuilder = null, Action<WebApplication>? configureApp = null)
+        => new(options, args ?? [], configureBuilder, configureApp);
+
+    private AdminServer(AdminOptions options, string[] args, Action<WebApplicationBuilder>? configureBuilder, Action<WebApplication>? configureApp)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
+        configureBuilder?.Invoke(builder);
+        var http = AddressParser.Parse(options.HttpAddress, "--http-address");
+        ListenOptions? httpListen = null;
+        builder.WebHost.ConfigureKestrel(k => k.Listen(http, lo => httpListen = lo));
+        AddServices(builder.Services, options);
+        _app = builder.Build();
+        configureApp?.Invoke(_app);
+        AdminApi.Map(_app);
+        PageEndpoints.Map(_app);
+        AssetEndpoints.Map(_app);
+        _app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ProxyNodeSelector.SelectAsync);
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        // Kestrel runs the Listen callback only when resolving its options; do it now to keep the ListenOptions.
+        _ = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KestrelServerOptions>>().Value;
+        _httpListen = httpListen!;
+    }
+
+    private static void AddServices(IServiceCollection services, AdminOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddServiceDiscovery();
+        services.AddHttpClient(ClusterHttpClient, c => c.Timeout = options.HttpClientRequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = options.HttpClientConnectTimeout })
+            .AddServiceDiscovery();
+        services.AddHttpClient(NotificationHttpClient, c => c.Timeout = options.HttpClientRequestTimeout);
+        services.AddSingleton(sp => new ClusterClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(ClusterHttpClient), options));
+        services.AddSingleton<ClusterQueries>();
+        services.AddSingleton<RateStore>();
+        services.AddSingleton(sp => new NotificationPublisher(sp.GetRequiredService<IHttpClientFactory>().CreateClient(NotificationHttpClient),
+            options, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<NotificationPublisher>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationPublisher>());
+        services.AddSingleton<AdminActions>();
+        services.AddSingleton<ProxyConfigUpdater>();
+        services.AddSingleton<StatsSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        services.AddReverseProxy()
+            .LoadFromMemory(ProxyConfigFactory.Routes(options), ProxyConfigFactory.Clusters(options, []))
+            .AddServiceDiscoveryDestinationResolver();
+        services.AddRazorComponents();
+    }
+
+    public AdminOptions Options { get; }
+
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The bound HTTP endpoint (the real port when configured with port 0), after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint HttpEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _started = true;
+        HttpEndPoint = (IPEndPoint)_httpListen.EndPoint;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopped || !_started) return;
+        _stopped = true;
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Start, serve until the host is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires, stop.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,39 @@
+using Nsq.Protocol.Http;
+
+namespace Admin.Core.Cluster;
+
+/// <summary>Counters shared by a topic or channel row: one node's, or the sum over nodes (nsqadmin's node <c>"*"</c>).</summary>
+public sealed record QueueCounts(long Depth, long BackendDepth, long InFlight, long Deferred, long Requeued, long TimedOut,
+    long Messages, long Clients, bool Paused)
+{
+    /// <summary>Messages held in memory (nsqadmin's <c>memory_depth</c> = depth − backend_depth).</summary>
+    public long MemoryDepth => Depth - BackendDepth;
+
+    /// <summary>Row of all zeros, the seed of a sum.</summary>
+    public static QueueCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, false);
+
+    public static QueueCounts Of(TopicStats t) => new(t.Depth, t.BackendDepth, 0, 0, 0, 0, t.MessageCount, 0, t.Paused);
+
+    public static QueueCounts Of(ChannelStats c) => new(c.Depth, c.BackendDepth, c.InFlightCount, c.DeferredCount, c.RequeueCount,
+        c.TimeoutCount, c.MessageCount, c.ClientCount, c.Paused);
+
+    /// <summary>Sum of two rows; paused when any node is paused (nsqadmin shows a topic paused if one node is).</summary>
+    public QueueCounts Add(QueueCounts o) => new(Depth + o.Depth, BackendDepth + o.BackendDepth, InFlight + o.InFlight,
+        Deferred + o.Deferred, Requeued + o.Requeued, TimedOut + o.TimedOut, Messages + o.Messages, Clients + o.Clients, Paused || o.Paused);
+}
+
+/// <summary>One node's share of a topic or channel.</summary>
+public sealed record NodeCounts(string Node, QueueCounts Counts);
+
+/// <summary>A consumer connection as the channel page lists it, with the node it is connected to.</summary>
+public sealed record ClientView(string Node, ClientStats Client)
+{
+    /// <summary>How long the client has been connected, at <paramref name="now"/>.</summary>
+    public TimeSpan ConnectedFor(DateTimeOffset now) => now - DateTimeOffset.FromUnixTimeSeconds(Client.ConnectTs);
+}
+
+/// <summary>A channel across the cluster: totals, per-node rows and (when asked for) its clients.</summary>
+public sealed record ChannelSummary(string Topic, string Channel, QueueCounts Total, IReadOnlyList<NodeCounts> Nodes, IReadOnlyList<ClientView> Clients);
+
+/// <summary>A topic across the cluster: totals, per-node rows and its channels aggregated over nodes.</summary>
+public sealed record TopicSummary(string Topic, QueueCounts Total, IReadOnlyList<NodeCounts> Nodes, IReadOnlyList<ChannelSummary> Channels);

@@ -81,6 +81,7 @@ internal sealed partial class Broker
                 Logger.LogError(ex, "failed to flush topic {Topic}", t.Name);
             }
         }
+        Commit?.Dispose();
         await Lookup.StopAsync().ConfigureAwait(false); // closes the lookupd connections; no UNREGISTER (spec §5.3)
         _dataLock?.Dispose();
         _loopCts?.Dispose();

@@ -23,6 +23,7 @@ internal sealed partial class Broker
         Options = options;
         Logger = logger;
         Storage = new BrokerStorage(options, msg => logger.LogWarning("{Message}", msg));
+        if (options.IsDurable) Commit = new GroupCommit(msg => logger.LogError("{Message}", msg));
         TopicLookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
         StartTime = DateTimeOffset.UtcNow;
         AuthClient = new Auth.AuthClient(options);
@@ -47,6 +48,8 @@ internal sealed partial class Broker
     public int ListeningHttpPort { get; set; } = -1;
     public ILogger Logger { get; }
     public BrokerStorage Storage { get; }
+    /// <summary>The group commit of <c>--durability=durable</c>; null in memory mode.</summary>
+    public GroupCommit? Commit { get; }
     public DateTimeOffset StartTime { get; }
     public bool IsExiting { get; private set; }
     private ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> TopicLookup { get; }

@@ -30,6 +30,19 @@ public sealed class NsqdOptions
     public int SyncEvery { get; set; } = 2500;
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// <c>memory</c> (nsqd's behaviour): memory first, disk overflow, nothing lost on a clean shutdown, a crash can lose
+    /// what was in memory. <c>durable</c>: every message goes through the disk queue and a publish is answered only once
+    /// it is fsynced (group commit); in-flight and deferred messages survive a crash (at-least-once).
+    /// </summary>
+    public string Durability { get; set; } = "memory";
+
+    /// <summary>True for <c>--durability=durable</c>.</summary>
+    public bool IsDurable => string.Equals(Durability, "durable", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Longest DPUB / <c>/pub?defer=</c> delay (REQ keeps <see cref="MaxReqTimeout"/>).</summary>
+    public TimeSpan MaxDeferTimeout { get; set; } = TimeSpan.FromHours(1);
+
     public TimeSpan MsgTimeout { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan MaxMsgTimeout { get; set; } = TimeSpan.FromMinutes(15);
     public int MaxMsgSize { get; set; } = 1048576;
@@ -102,6 +115,9 @@ public sealed class NsqdOptions
             if (p is <= 0 or > 1) throw new ArgumentException($"invalid E2E processing latency percentile: {p}");
         if (MemQueueSize < 0) throw new ArgumentException("--mem-queue-size must be >= 0");
         if (MaxRdyCount < 1) throw new ArgumentException("--max-rdy-count must be >= 1");
+        if (!string.Equals(Durability, "memory", StringComparison.OrdinalIgnoreCase) && !IsDurable)
+            throw new ArgumentException("--durability must be memory or durable");
+        if (MaxDeferTimeout < TimeSpan.Zero) throw new ArgumentException("--max-defer-timeout must be >= 0");
     }
 
     /// <summary>nsqd's default: crc32(md5(hostname)) % 1024.</summary>

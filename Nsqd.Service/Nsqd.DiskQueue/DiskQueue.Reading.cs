@@ -21,8 +21,9 @@ public sealed partial class DiskQueue
         _readFileNum > _writeFileNum || (_readFileNum == _writeFileNum && _readPos >= _writePos);
 
     /// <summary>Returns the oldest intact record, skipping finished, missing and bad segments.</summary>
-    private bool ReadOne([NotNullWhen(true)] out byte[]? record)
+    private bool ReadOne([NotNullWhen(true)] out byte[]? record, out long token)
     {
+        token = 0;
         while (true)
         {
             if (ReaderAtWriter)
@@ -36,6 +37,7 @@ public sealed partial class DiskQueue
             switch (ReadAtReadPos(out record, out string problem))
             {
                 case ReadOutcome.Record:
+                    token = RecordToken.Make(_readFileNum, _readPos);
                     _readPos += RecordFormat.HeaderSize + record!.Length;
                     Interlocked.Decrement(ref _depth);
                     // Delete a finished segment as soon as its last record is taken (spec:
@@ -159,7 +161,14 @@ public sealed partial class DiskQueue
     private void MoveReaderOffSegment()
     {
         CloseReadFile();
-        string path = _paths.Segment(_readFileNum);
+        _readFileNum++;
+        _readPos = 0;
+        DeleteConsumedSegments();
+    }
+
+    private void DeleteSegment(long fileNum)
+    {
+        string path = _paths.Segment(fileNum);
         try
         {
             File.Delete(path);
@@ -168,9 +177,6 @@ public sealed partial class DiskQueue
         {
             Log($"failed to remove consumed segment {path} - {e.Message}");
         }
-
-        _readFileNum++;
-        _readPos = 0;
     }
 
     private SafeFileHandle EnsureReadFile()

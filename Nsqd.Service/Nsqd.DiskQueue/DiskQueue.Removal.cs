@@ -24,6 +24,8 @@ public sealed partial class DiskQueue
             _writePos = 0;
             _readFileNum = _writeFileNum;
             _readPos = 0;
+            ResetConfirmations();
+            _keepFromFileNum = _readFileNum;
             Interlocked.Exchange(ref _depth, 0);
             try
             {

@@ -101,6 +101,22 @@ public sealed partial class DiskQueue
               $"writing continues in segment {_writeFileNum + 1}, the old segment is read through its real size"
             : $"{segment} is {(size < 0 ? "missing" : $"{size} bytes")} but metadata says writePos {_writePos} " +
               $"(records lost before a crash); writing continues in segment {_writeFileNum + 1}");
+        if (size > _writePos)
+        {
+            // Records the stale metadata does not count: the reader will serve them, so depth must include them
+            // (a consumer only reads while depth > 0).
+            try
+            {
+                long extra = SegmentScanner.CountRecords(segment, _minMsgSize, _maxMsgSize, _writePos);
+                Interlocked.Add(ref _depth, extra);
+                Log($"counted {extra} records past writePos in {segment}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log($"cannot scan {segment} - {e.Message}");
+            }
+        }
+
         _writeFileNum++;
         _writePos = 0;
         SyncLogged();

@@ -82,7 +82,48 @@ public sealed partial class DiskQueue
         }
     }
 
-    private DiskQueueMetadata Snapshot() => new(Depth, _readFileNum, _readPos, _writeFileNum, _writePos);
+    /// <summary>The state to persist; with read confirmation the read position is the watermark and depth counts from it.</summary>
+    private DiskQueueMetadata Snapshot()
+    {
+        (long readFileNum, long readPos) = Watermark();
+        return new(Depth + _outstanding.Count, readFileNum, readPos, _writeFileNum, _writePos);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Runs without the queue lock during the fsync, so writers are not held up by it.</remarks>
+    public void FlushWrites()
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle;
+        bool directory;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            handle = _writeHandle;
+            directory = _directoryDirty;
+            _directoryDirty = false;
+        }
+
+        try
+        {
+            if (handle is not null)
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Rolled meanwhile: the roll fsynced the finished segment.
+        }
+
+        if (directory)
+        {
+            DirectorySync.Flush(_paths.DataPath);
+        }
+    }
 
     /// <summary>Writes a snapshot unless a newer one is already on disk (syncs may finish out of order).</summary>
     private void WriteMetadata(DiskQueueMetadata snapshot, long seq)

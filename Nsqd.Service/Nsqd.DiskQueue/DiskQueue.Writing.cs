@@ -7,6 +7,8 @@ namespace Nsqd.DiskQueue;
 /// <summary>Append side (go-diskqueue <c>writeOne</c>). All members run under <c>_lock</c>.</summary>
 public sealed partial class DiskQueue
 {
+    private bool _directoryDirty;
+
     /// <summary>
     /// spec §5.1 writing: roll when <c>writePos &gt; 0 &amp;&amp; writePos + 4 + L &gt; maxBytesPerFile</c>
     /// (so only a single oversized record can exceed the limit), then one positional write of
@@ -133,6 +135,8 @@ public sealed partial class DiskQueue
             _writeStream = new FileStream(_paths.Segment(_writeFileNum),
                 MetadataFile.CreateOptions(FileMode.OpenOrCreate, FileAccess.Write));
             _writeHandle = _writeStream.SafeFileHandle;
+            // The new file's directory entry must reach the disk too before a record in it counts as durable.
+            _directoryDirty = true;
         }
 
         return _writeHandle;

@@ -49,8 +49,12 @@ public sealed partial class DiskQueue : IBackendQueue
     /// <param name="syncEvery">Reads+writes between fsyncs (<c>--sync-every</c>); 1 = every put.</param>
     /// <param name="syncTimeout">Period of the background sync when there were operations; zero disables it.</param>
     /// <param name="log">Receives problems (corruption, recovery, failed syncs).</param>
+    /// <param name="confirmReads">
+    /// Persist the read position only past confirmed records (<see cref="Confirm"/>), so that a crash re-delivers
+    /// whatever was read but not yet confirmed.
+    /// </param>
     public DiskQueue(string name, string dataPath, long maxBytesPerFile, int minMsgSize, int maxMsgSize,
-        int syncEvery, TimeSpan syncTimeout, Action<string>? log = null)
+        int syncEvery, TimeSpan syncTimeout, Action<string>? log = null, bool confirmReads = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
@@ -68,12 +72,14 @@ public sealed partial class DiskQueue : IBackendQueue
         _maxMsgSize = maxMsgSize;
         _syncEvery = syncEvery;
         _log = log;
+        _confirmReads = confirmReads;
 
         Directory.CreateDirectory(dataPath);
         lock (_lock)
         {
             LoadMetadata();
             ReconcileWriteSegment();
+            _keepFromFileNum = _readFileNum;
         }
 
         if (syncTimeout > TimeSpan.Zero)
@@ -138,17 +144,35 @@ public sealed partial class DiskQueue : IBackendQueue
     /// <remarks>Returns false after Close/Delete rather than throwing: nothing is lost by not reading.</remarks>
     public bool TryRead([NotNullWhen(true)] out byte[]? record)
     {
+        if (!TryRead(out record, out long token))
+        {
+            return false;
+        }
+
+        Confirm(token);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token)
+    {
         lock (_lock)
         {
+            token = 0;
             if (_closed)
             {
                 record = null;
                 return false;
             }
 
-            if (!ReadOne(out record))
+            if (!ReadOne(out record, out token))
             {
                 return false;
+            }
+
+            if (_confirmReads)
+            {
+                _outstanding.Enqueue(token);
             }
 
             CountOperation();

@@ -30,6 +30,31 @@ public sealed class DummyBackendQueue : IBackendQueue
     }
 
     /// <inheritdoc />
+    public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token)
+    {
+        token = 0;
+        record = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Confirm(long token)
+    {
+    }
+
+    /// <inheritdoc />
+    public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record)
+    {
+        record = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void FlushWrites()
+    {
+    }
+
+    /// <inheritdoc />
     public void Empty()
     {
     }

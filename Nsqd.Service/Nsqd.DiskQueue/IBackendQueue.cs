@@ -29,6 +29,26 @@ public interface IBackendQueue : IDisposable
     /// <summary>Removes and returns the oldest record; false when the queue is empty (or closed).</summary>
     bool TryRead([NotNullWhen(true)] out byte[]? record);
 
+    /// <summary>
+    /// Removes and returns the oldest record with a token naming its position. On a queue opened with read
+    /// confirmation the persisted read position never passes a record until <see cref="Confirm"/> is called with its
+    /// token, so after a crash every unconfirmed record is read again (at-least-once). Elsewhere the token is only
+    /// informational.
+    /// </summary>
+    bool TryRead([NotNullWhen(true)] out byte[]? record, out long token);
+
+    /// <summary>Marks a record returned by <see cref="TryRead(out byte[], out long)"/> as done (a no-op without read confirmation).</summary>
+    void Confirm(long token);
+
+    /// <summary>Reads the record at <paramref name="token"/> again, if its segment is still on disk (an unconfirmed record's is).</summary>
+    bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record);
+
+    /// <summary>
+    /// fsyncs what was written so far (no metadata): once this returns every record put before the call survives a
+    /// crash of the process or the machine. Used by the broker's group commit.
+    /// </summary>
+    void FlushWrites();
+
     /// <summary>Drops every stored record; the queue stays usable.</summary>
     void Empty();
 

@@ -63,6 +63,7 @@ internal static class MetadataFile
             }
 
             File.Move(tmp, path, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
         catch
         {

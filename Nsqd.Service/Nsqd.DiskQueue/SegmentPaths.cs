@@ -19,6 +19,9 @@ internal sealed class SegmentPaths
         MetaPath = Path.Combine(dataPath, _prefix + "meta" + SegmentSuffix);
     }
 
+    /// <summary>The directory holding the files.</summary>
+    public string DataPath => _dataPath;
+
     /// <summary>Full path of the metadata file.</summary>
     public string MetaPath { get; }
 

@@ -5,7 +5,8 @@ namespace Nsqd.DiskQueue;
 
 /// <summary>
 /// Counts the intact records of a segment. Only used to rebuild depth when the metadata file is
-/// unreadable: depth is otherwise tracked, never recomputed (spec §5.1).
+/// unreadable or stale (records written after the last sync before a crash): depth is otherwise
+/// tracked, never recomputed (spec §5.1).
 /// </summary>
 internal static class SegmentScanner
 {
@@ -13,12 +14,12 @@ internal static class SegmentScanner
     /// Walks the length prefixes from offset 0 and stops at the first invalid, torn or short
     /// record; whatever follows it will be moved to <c>.bad</c> by the reader later.
     /// </summary>
-    public static long CountRecords(string path, int minMsgSize, int maxMsgSize)
+    public static long CountRecords(string path, int minMsgSize, int maxMsgSize, long from = 0)
     {
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         long size = RandomAccess.GetLength(handle);
         Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
-        long pos = 0;
+        long pos = from;
         long count = 0;
         while (size - pos >= RecordFormat.HeaderSize)
         {

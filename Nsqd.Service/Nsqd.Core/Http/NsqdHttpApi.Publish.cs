@@ -28,12 +28,12 @@ internal sealed partial class NsqdHttpApi
         {
             if (!long.TryParse(ds, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out deferMs)
                 || deferMs < 0 || deferMs > long.MaxValue / TimeSpan.TicksPerMillisecond
-                || deferMs * TimeSpan.TicksPerMillisecond > _broker.Options.MaxReqTimeout.Ticks)
+                || deferMs * TimeSpan.TicksPerMillisecond > _broker.Options.MaxDeferTimeout.Ticks)
                 return ApiResult.Error(400, "INVALID_DEFER");
         }
 
         var message = topic!.NewMessage(body, deferMs);
-        return Publish(topic, new ReadOnlySpan<Message>(ref message));
+        return await CommitAsync(Publish(topic, new ReadOnlySpan<Message>(ref message))).ConfigureAwait(false);
     }
 
     private async ValueTask<ApiResult> MpubAsync(ApiRequest req)
@@ -54,7 +54,24 @@ internal sealed partial class NsqdHttpApi
             ? ParseBinary(body, topic!, options.MaxMsgSize, options.MaxBodySize, messages)
             : ParseText(body, topic!, options.MaxMsgSize, messages);
         if (parseError is not null) return ApiResult.Error(413, parseError);
-        return Publish(topic!, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages), "HTTP mpub");
+        return await CommitAsync(Publish(topic!, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages), "HTTP mpub"))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>--durability=durable: a successful publish is answered 200 only once the group commit fsynced it.</summary>
+    private async ValueTask<ApiResult> CommitAsync(ApiResult result)
+    {
+        if (_broker.Commit is not { } commit || !ReferenceEquals(result.Body, ApiResult.Ok.Body)) return result;
+        try
+        {
+            await commit.WaitAsync(commit.Request()).ConfigureAwait(false);
+            return result;
+        }
+        catch (IOException ex)
+        {
+            _broker.SetHealth(ex.Message);
+            return ApiResult.Error(500, "INTERNAL_ERROR");
+        }
     }
 
     /// <summary>One message per <c>\n</c>-terminated line; a trailing <c>\r</c> stays; empty lines are skipped.</summary>

@@ -14,11 +14,30 @@ internal sealed class BrokerStorage(NsqdOptions options, Action<string> log)
 
     private string MetadataPath => Path.Combine(DataPath, "nsqd.dat");
 
-    public IBackendQueue OpenQueue(string name, bool ephemeral)
+    /// <summary>The log the disk queues report problems to.</summary>
+    public Action<string> Log => log;
+
+    /// <summary>
+    /// A topic's or channel's ready queue. Durable (<c>--durability=durable</c>, not #ephemeral): no memory part, every
+    /// message is a disk record, reads are confirmed (ack watermark), writes reported to the group commit.
+    /// </summary>
+    public Topics.MessageQueue OpenMessageQueue(string name, bool ephemeral, GroupCommit? commit)
+    {
+        var durable = options.IsDurable && !ephemeral;
+        return new Topics.MessageQueue(durable ? 0 : options.MemQueueSize, OpenQueue(name, ephemeral, durable, 0),
+            durable ? commit : null);
+    }
+
+    /// <summary>The deferred set with its journal <c>&lt;name&gt;~deferred</c> (always read-confirmed; see DeferredStore).</summary>
+    public Topics.DeferredStore OpenDeferred(string name, bool ephemeral, GroupCommit? commit) =>
+        new(OpenQueue(name + "~deferred", ephemeral, confirmReads: true, Topics.DeferredStore.DueSize),
+            options.MemQueueSize, ephemeral ? null : commit, log);
+
+    private IBackendQueue OpenQueue(string name, bool ephemeral, bool confirmReads, int prefix)
     {
         if (ephemeral) return new DummyBackendQueue();
-        return new DiskQueue.DiskQueue(name, DataPath, options.MaxBytesPerFile, MessageLayout.HeaderLength,
-            options.MaxMsgSize + MessageLayout.HeaderLength, options.SyncEvery, options.SyncTimeout, log);
+        return new DiskQueue.DiskQueue(name, DataPath, options.MaxBytesPerFile, MessageLayout.HeaderLength + prefix,
+            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, options.SyncEvery, options.SyncTimeout, log, confirmReads);
     }
 
     /// <summary>Null when there is no file yet. Unparseable JSON is fatal, as in nsqd.</summary>
@@ -46,5 +65,6 @@ internal sealed class BrokerStorage(NsqdOptions options, Action<string> log)
             fs.Flush(flushToDisk: true);
         }
         File.Move(tmp, MetadataPath, overwrite: true);
+        DirectorySync.Flush(DataPath);
     }
 }

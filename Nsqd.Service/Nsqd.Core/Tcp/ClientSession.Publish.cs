@@ -15,6 +15,7 @@ internal sealed partial class ClientSession
 {
     private readonly List<PubCount> _pubCounts = [];
     private PubCount? _lastPub;
+    private long _commitTicket;
     private Message[] _mpubBatch = new Message[64];
 
     /// <summary>Per-topic publish counter shown as <c>pub_counts</c> in /stats.</summary>
@@ -40,7 +41,7 @@ internal sealed partial class ClientSession
         CheckTopicName("DPUB", cmd.Param0);
         if (!CommandParser.TryParseUInt64(cmd.Param1, out var ms) || ms > long.MaxValue / 2)
             throw Fail(ErrorCode.Invalid, $"DPUB could not parse timeout {Ascii(cmd.Param1)}");
-        var max = (long)Broker.Options.MaxReqTimeout.TotalMilliseconds;
+        var max = (long)Broker.Options.MaxDeferTimeout.TotalMilliseconds;
         if ((long)ms > max) throw Fail(ErrorCode.Invalid, $"DPUB timeout {ms} out of range 0-{max}");
         return PublishOne("DPUB", in cmd, ref buffer, (long)ms, ErrorCode.DpubFailed);
     }
@@ -163,6 +164,8 @@ internal sealed partial class ClientSession
         try
         {
             topic.PutBatch(messages);
+            // Durable: the OK queued next is held back until the group commit has fsynced this write (see FlushResponsesAsync).
+            if (Broker.Commit is { } commit) _commitTicket = commit.Request();
         }
         catch (TopicExitingException)
         {

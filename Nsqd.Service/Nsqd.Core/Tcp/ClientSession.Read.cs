@@ -173,6 +173,22 @@ internal sealed partial class ClientSession
 
     private async Task FlushResponsesAsync()
     {
+        if (_commitTicket != 0 && Broker.Commit is { } commit)
+        {
+            // --durability=durable: the buffered OKs of publishes go out only once their records are fsynced; if the
+            // fsync failed they never go out, the connection closes (IOException) and the client must retry.
+            var ticket = _commitTicket;
+            _commitTicket = 0;
+            try
+            {
+                await commit.WaitAsync(ticket).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                Broker.SetHealth(ex.Message);
+                throw;
+            }
+        }
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {

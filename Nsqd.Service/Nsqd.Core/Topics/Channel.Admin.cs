@@ -36,27 +36,43 @@ internal sealed partial class Channel
             _inFlight.Clear();
             _deferred.Clear();
             _queue.Backend.Delete();
+            _deferred.Journal.Delete();
         }
         foreach (var c in clients) c.Abort();
     }
 
     /// <summary>
-    /// Clean shutdown (spec §5.3): memory, then in-flight, then deferred go to the disk queue, which is then closed.
-    /// Deferred messages lose their delay here, as in nsqd; attempts of in-flight ones are kept.
+    /// Clean shutdown (spec §5.3): in-flight messages (attempts kept), then memory go to the disk queue as new records
+    /// and the records in-flight ones were read from are confirmed, so they are redelivered once, not twice. Deferred
+    /// messages keep their due time: their journal is rewritten with exactly the pending set (unlike nsqd, which
+    /// delivers them at once after a restart).
     /// </summary>
     public void FlushAndClose()
     {
         lock (_lock)
         {
             IsExiting = true;
-            if (!IsEphemeral && !Topic.IsEphemeral)
+            try
             {
-                foreach (var m in _inFlight.Values) _queue.StageToBackend(m);
-                while (_deferred.TryDequeue(out var d, out _)) _queue.StageToBackend(d);
-                _queue.FlushMemoryToBackend();
+                if (!IsEphemeral && !Topic.IsEphemeral)
+                {
+                    var tokens = new List<long>(_inFlight.Count);
+                    foreach (var m in _inFlight.Values)
+                    {
+                        tokens.Add(m.DiskToken);
+                        m.DiskToken = 0;
+                        _queue.StageToBackend(m);
+                    }
+                    _queue.FlushMemoryToBackend();
+                    foreach (var token in tokens) _queue.ConfirmToken(token, afterCommit: false);
+                }
+                _inFlight.Clear();
             }
-            _inFlight.Clear();
-            _queue.Backend.Close();
+            finally
+            {
+                _deferred.CloseCompacted();
+                _queue.Backend.Close();
+            }
         }
     }
 }

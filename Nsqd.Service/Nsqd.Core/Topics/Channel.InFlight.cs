@@ -16,6 +16,7 @@ internal sealed partial class Channel
         {
             var r = TakeOwned(client, id, out m);
             if (r != InFlightResult.Ok) return r;
+            _queue.Confirm(m!);
         }
         if (E2E.Enabled) E2E.Record(Clock.UnixNanos - m!.TimestampNs);
         OnFinished(m!.TimestampNs); // Telemetry/Channel.Telemetry.cs
@@ -33,7 +34,14 @@ internal sealed partial class Channel
             var r = TakeOwned(client, id, out var m);
             if (r != InFlightResult.Ok) return r;
             Interlocked.Increment(ref RequeueCount);
-            if (delayMs > 0) _deferred.Enqueue(m!, Clock.NowMs + delayMs);
+            if (delayMs > 0)
+            {
+                // The ready-queue record is released only after the journal record is fsynced (durable mode).
+                var token = m!.DiskToken;
+                m.DiskToken = 0;
+                _deferred.Add(m, Clock.NowMs + delayMs);
+                _queue.ConfirmToken(token, afterCommit: true);
+            }
             else RequeueLocked(m!);
         }
         if (delayMs <= 0) WakeHungryClients();
@@ -68,9 +76,15 @@ internal sealed partial class Channel
         return InFlightResult.Ok;
     }
 
-    /// <summary>Back into the ready queue. If the disk write fails the message stays in memory: never lost here.</summary>
+    /// <summary>
+    /// Back into the ready queue, as a new record when it goes to disk (then the record it was read from is confirmed:
+    /// same file, so the metadata that releases the old record is written after an fsync covering the new one). If the
+    /// disk write fails the message stays in memory (MessageQueue's policy) with its old record unconfirmed.
+    /// </summary>
     private void RequeueLocked(Message m)
     {
+        var token = m.DiskToken;
+        m.DiskToken = 0;
         try
         {
             _queue.Put(m);
@@ -78,8 +92,10 @@ internal sealed partial class Channel
         catch (IOException ex)
         {
             Broker.SetHealth(ex.Message);
-            _deferred.Enqueue(m, Clock.NowMs + 1000);
+            m.DiskToken = token;
+            return;
         }
+        _queue.ConfirmToken(token, afterCommit: false);
     }
 
     /// <summary>
@@ -105,11 +121,11 @@ internal sealed partial class Channel
                     woke = true;
                 }
             }
-            while (_deferred.TryPeek(out var d, out var due) && due <= nowMs)
+            while (_deferred.TryTakeDue(nowMs, out var d, out var token))
             {
-                _deferred.Dequeue();
                 d.DeferMs = 0;
                 RequeueLocked(d);
+                _deferred.Confirm(token);
                 woke = true;
             }
         }

@@ -14,7 +14,7 @@ internal sealed partial class Channel
     private readonly Lock _lock = new();
     private readonly MessageQueue _queue;
     private readonly Dictionary<ulong, Message> _inFlight = [];
-    private readonly PriorityQueue<Message, long> _deferred = new();
+    private readonly DeferredStore _deferred;
     private ClientSession[] _clients = [];
     private int _wakeCursor;
 
@@ -24,7 +24,10 @@ internal sealed partial class Channel
         Name = name;
         Broker = broker;
         IsEphemeral = Names.IsEphemeral(name);
-        _queue = new MessageQueue(broker.Options.MemQueueSize, broker.Storage.OpenQueue($"{topic.Name}:{name}", IsEphemeral || topic.IsEphemeral));
+        var queueName = $"{topic.Name}:{name}";
+        var ephemeral = IsEphemeral || topic.IsEphemeral;
+        _queue = broker.Storage.OpenMessageQueue(queueName, ephemeral, broker.Commit);
+        _deferred = broker.Storage.OpenDeferred(queueName, ephemeral, broker.Commit);
         E2E = new LatencyStats(broker.Options.E2EProcessingLatencyPercentiles, broker.Options.E2EProcessingLatencyWindowTime);
     }
 
@@ -103,7 +106,7 @@ internal sealed partial class Channel
             Interlocked.Increment(ref MessageCount);
             if (m.DeferMs > 0)
             {
-                _deferred.Enqueue(m, Clock.NowMs + m.DeferMs);
+                _deferred.Add(m, Clock.NowMs + m.DeferMs);
                 return;
             }
             _queue.Put(m);
@@ -122,7 +125,7 @@ internal sealed partial class Channel
             foreach (var original in messages)
             {
                 var m = copy ? original.CopyForChannel() : original;
-                if (m.DeferMs > 0) _deferred.Enqueue(m, now + m.DeferMs);
+                if (m.DeferMs > 0) _deferred.Add(m, now + m.DeferMs);
                 else _queue.Stage(m);
             }
             try
@@ -157,12 +160,20 @@ internal sealed partial class Channel
             while (n < destination.Length && _queue.TryTake(out var m))
             {
                 // Spec §2.7: sample_rate drops the messages it does not sample (nsqd's behaviour, kept on purpose).
-                if (sample > 0 && Random.Shared.Next(100) > sample) continue;
+                if (sample > 0 && Random.Shared.Next(100) > sample)
+                {
+                    _queue.Confirm(m);
+                    continue;
+                }
                 if (m.Attempts < ushort.MaxValue) m.Attempts++;
                 m.Owner = client;
                 m.DeliveryMs = now;
                 m.DeadlineMs = now + client.MsgTimeoutMs;
-                if (!_inFlight.TryAdd(m.Id, m)) continue; // a duplicate ID already in flight: keep the first
+                if (!_inFlight.TryAdd(m.Id, m))
+                {
+                    _queue.Confirm(m); // a duplicate ID already in flight: keep the first
+                    continue;
+                }
                 client.AppendInFlight(m);
                 destination[n++] = m;
             }

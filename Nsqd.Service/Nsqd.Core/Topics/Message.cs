@@ -26,6 +26,7 @@ internal sealed class Message
         m.Id = id;
         m.TimestampNs = timestampNs;
         m.Attempts = attempts;
+        m.DiskToken = 0;
         m._buffer = MessagePool.RentBody(body.Length);
         m._length = body.Length;
         body.CopyTo(m._buffer);
@@ -39,6 +40,7 @@ internal sealed class Message
         m.Id = id;
         m.TimestampNs = timestampNs;
         m.Attempts = 0;
+        m.DiskToken = 0;
         m._length = (int)body.Length;
         m._buffer = MessagePool.RentBody(m._length);
         body.CopyTo(m._buffer);
@@ -51,6 +53,12 @@ internal sealed class Message
     public ReadOnlySpan<byte> Body => _buffer.AsSpan(0, _length);
     public int BodyLength => _length;
     public ushort Attempts { get; set; }
+
+    /// <summary>
+    /// Position of the disk record this message was read from (<see cref="Nsqd.DiskQueue.IBackendQueue.TryRead(out byte[], out long)"/>),
+    /// 0 when it came from memory. Confirmed when the message is finished or durably moved elsewhere.
+    /// </summary>
+    public long DiskToken { get; set; }
 
     /// <summary>Deferred publish delay in ms, applied when the message reaches a channel (spec §1.7).</summary>
     public long DeferMs { get; set; }
@@ -79,6 +87,7 @@ internal sealed class Message
         Owner = null;
         Prev = Next = null;
         DeferMs = 0;
+        DiskToken = 0;
         MessagePool.ReturnBody(buffer);
         MessagePool.ReturnMessage(this);
     }

@@ -13,7 +13,11 @@ namespace Nsqd.Core.Topics;
 /// and the publisher gets the error: nothing acknowledged is dropped. Reads prefer memory, so order between memory and
 /// disk is not preserved (as nsqd documents). Not thread-safe: the owner's lock guards it.
 /// </summary>
-internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
+/// <remarks>
+/// With <c>--durability=durable</c> the memory capacity is 0 (every message goes through the disk queue) and each write
+/// is reported to the group commit, which fsyncs it before the publisher is answered.
+/// </remarks>
+internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, Storage.GroupCommit? commit = null)
 {
     private readonly Queue<Message> _memory = new(Math.Min(memoryCapacity, 1024));
     private ArrayBufferWriter<byte> _staged = new(256);
@@ -60,6 +64,7 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
         try
         {
             Backend.PutFramed(_staged.WrittenSpan);
+            commit?.MarkDirty(Backend);
             // On disk now: the objects are no longer referenced by anyone (see Topic.FanOut for the ordering that makes
             // this true of fan-out originals).
             foreach (var m in _stagedMessages) m.Release();
@@ -81,17 +86,38 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend)
     public bool TryTake(out Message m)
     {
         if (_memory.TryDequeue(out m!)) return true;
-        while (Backend.Depth > 0 && Backend.TryRead(out var record))
+        while (Backend.Depth > 0 && Backend.TryRead(out var record, out var token))
         {
             var decoded = MessageRecord.Read(record);
             if (decoded is not null)
             {
+                decoded.DiskToken = token;
                 m = decoded;
                 return true;
             }
+            Backend.Confirm(token);
         }
         m = null!;
         return false;
+    }
+
+    /// <summary>
+    /// The record of <paramref name="m"/> (read from disk) is no longer needed: confirm it now, or — when
+    /// <paramref name="afterCommit"/> because the message was just written to another queue — after the next fsync.
+    /// </summary>
+    public void Confirm(Message m, bool afterCommit = false)
+    {
+        var token = m.DiskToken;
+        m.DiskToken = 0;
+        ConfirmToken(token, afterCommit);
+    }
+
+    /// <summary>As <see cref="Confirm(Message, bool)"/> for a token taken off its message earlier; 0 is ignored.</summary>
+    public void ConfirmToken(long token, bool afterCommit)
+    {
+        if (token == 0) return;
+        if (afterCommit && commit is not null) commit.ConfirmAfterCommit(Backend, token);
+        else Backend.Confirm(token);
     }
 
     /// <summary>Drops everything in memory and on disk.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class Topic
     {
         lock (_lock)
         {
-            if (_draining || _held || _channels.Length == 0 || IsPaused || IsExiting || _queue.Depth == 0) return;
+            if (_draining || _held || _channels.Length == 0 || IsPaused || IsExiting || (_queue.Depth == 0 && _deferred.Count == 0)) return;
             _draining = true;
             _drain = Task.Run(DrainLoop);
         }
@@ -38,6 +38,8 @@ internal sealed partial class Topic
     private void DrainLoop()
     {
         var batch = new Message[DrainBatch];
+        var tokens = new long[DrainBatch];
+        var deferred = new List<(Message Message, long DueMs, long Token)>();
         while (true)
         {
             int n;
@@ -46,8 +48,17 @@ internal sealed partial class Topic
             {
                 n = 0;
                 if (!IsPaused && !IsExiting && _channels.Length > 0)
-                    while (n < DrainBatch && _queue.TryTake(out var m)) batch[n++] = m;
-                if (n == 0)
+                {
+                    if (_deferred.Count > 0) _deferred.TakeAll(deferred);
+                    while (n < DrainBatch && _queue.TryTake(out var m))
+                    {
+                        // The channels must not see the topic queue's token (channel 0 keeps this very object).
+                        tokens[n] = m.DiskToken;
+                        m.DiskToken = 0;
+                        batch[n++] = m;
+                    }
+                }
+                if (n == 0 && deferred.Count == 0)
                 {
                     _draining = false;
                     return;
@@ -56,8 +67,12 @@ internal sealed partial class Topic
             }
             try
             {
+                if (deferred.Count > 0) DrainDeferred(channels, deferred);
                 FanOut(channels, batch.AsSpan(0, n));
                 Array.Clear(batch, 0, n);
+                // The topic's records are released once the channels' copies are fsynced (durable) — now otherwise.
+                lock (_lock)
+                    for (var i = 0; i < n; i++) _queue.ConfirmToken(tokens[i], afterCommit: true);
             }
             catch (IOException ex)
             {
@@ -69,10 +84,34 @@ internal sealed partial class Topic
         }
     }
 
-    /// <summary>Topic empty: the topic's own queue only; channels are untouched (spec §1.11).</summary>
+    /// <summary>
+    /// Hands the topic's deferred messages to the channels. As in nsqd the delay starts when the message reaches a
+    /// channel; a message read back from the journal (after a restart, or spilled) has lost its original delay and
+    /// gets what is left until the due time recorded at publish instead.
+    /// </summary>
+    private void DrainDeferred(Channel[] channels, List<(Message Message, long DueMs, long Token)> deferred)
+    {
+        var now = Infrastructure.Clock.NowMs;
+        var messages = new Message[deferred.Count];
+        for (var i = 0; i < deferred.Count; i++)
+        {
+            messages[i] = deferred[i].Message;
+            if (messages[i].DeferMs <= 0) messages[i].DeferMs = Math.Max(0, deferred[i].DueMs - now);
+        }
+        FanOut(channels, messages);
+        lock (_lock)
+            foreach (var d in deferred) _deferred.Confirm(d.Token);
+        deferred.Clear();
+    }
+
+    /// <summary>Topic empty: the topic's own queue (and deferred set) only; channels are untouched (spec §1.11).</summary>
     public void Empty()
     {
-        lock (_lock) _queue.Empty();
+        lock (_lock)
+        {
+            _queue.Empty();
+            _deferred.Clear();
+        }
     }
 
     /// <summary>Topic delete: exiting, every channel deleted, files removed.</summary>
@@ -86,6 +125,7 @@ internal sealed partial class Topic
             _channels = [];
             _queue.Empty();
             _queue.Backend.Delete();
+            _deferred.Journal.Delete();
         }
         foreach (var c in channels) c.Delete();
     }
@@ -104,11 +144,20 @@ internal sealed partial class Topic
         // A drain batch already taken from the topic queue must reach the channels before they are flushed, or it
         // would be put into a closed channel and lost. The loop stops at its next batch now that the topic is exiting.
         drain.Wait();
+        // Durable: the drain's last confirmations of topic records wait for an fsync of the channels' copies.
+        Broker.Commit?.Flush();
         foreach (var c in channels) c.FlushAndClose();
         lock (_lock)
         {
-            if (!IsEphemeral) _queue.FlushMemoryToBackend();
-            _queue.Backend.Close();
+            try
+            {
+                if (!IsEphemeral) _queue.FlushMemoryToBackend();
+            }
+            finally
+            {
+                _deferred.CloseCompacted();
+                _queue.Backend.Close();
+            }
         }
     }
 }

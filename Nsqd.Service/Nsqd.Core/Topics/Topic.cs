@@ -12,6 +12,7 @@ internal sealed partial class Topic
 {
     private readonly Lock _lock = new();
     private readonly MessageQueue _queue;
+    private readonly DeferredStore _deferred;
     private Channel[] _channels = [];
     private bool _draining;
     private Task _drain = Task.CompletedTask;
@@ -23,7 +24,8 @@ internal sealed partial class Topic
         Broker = broker;
         IsEphemeral = Names.IsEphemeral(name);
         Ids = new MessageIdGenerator(broker.Options.NodeId);
-        _queue = new MessageQueue(broker.Options.MemQueueSize, broker.Storage.OpenQueue(name, IsEphemeral));
+        _queue = broker.Storage.OpenMessageQueue(name, IsEphemeral, broker.Commit);
+        _deferred = broker.Storage.OpenDeferred(name, IsEphemeral, broker.Commit);
     }
 
     public string Name { get; }
@@ -78,9 +80,16 @@ internal sealed partial class Topic
             Interlocked.Add(ref MessageCount, messages.Length);
             Interlocked.Add(ref MessageBytes, bytes);
             channels = _channels;
-            if (channels.Length == 0 || IsPaused || _draining || _held || _queue.Depth > 0)
+            if (channels.Length == 0 || IsPaused || _draining || _held || _queue.Depth > 0 || _deferred.Count > 0)
             {
-                foreach (var m in messages) _queue.Stage(m);
+                // A deferred message waiting for channels keeps its due time (counted from the publish, not from the
+                // moment a channel appears) in the topic's own deferred journal.
+                var now = Clock.NowMs;
+                foreach (var m in messages)
+                {
+                    if (m.DeferMs > 0) _deferred.Add(m, now + m.DeferMs);
+                    else _queue.Stage(m);
+                }
                 _queue.Commit();
                 Broker.ClearHealth();
                 // A backlog with channels, unpaused and no drain running (a drain stopped by a disk error): restart it.

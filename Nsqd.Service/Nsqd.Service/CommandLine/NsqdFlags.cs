@@ -57,6 +57,10 @@ internal static class NsqdFlags
         NsqdFlag.Int64("max-bytes-per-file", 104857600, "bytes per disk queue file before rolling", (o, v) => o.MaxBytesPerFile = v),
         NsqdFlag.Int("sync-every", 2500, "disk queue reads and writes between fsyncs", (o, v) => o.SyncEvery = v),
         NsqdFlag.Duration("sync-timeout", "2s", "longest time between fsyncs of a busy disk queue", (o, v) => o.SyncTimeout = v),
+        NsqdFlag.String("durability", "memory",
+            "memory: memory first, disk overflow, a crash can lose what is in memory; durable: PUB/MPUB/DPUB answer OK only once fsynced",
+            (o, v) => o.Durability = v, NormalizeDurability),
+        NsqdFlag.Duration("max-defer-timeout", "1h0m0s", "longest DPUB / HTTP pub defer", (o, v) => o.MaxDeferTimeout = v),
         NsqdFlag.Int("queue-scan-worker-pool-max", 4, "most workers scanning in-flight and deferred queues", null,
             ignoredNote: NotImplemented),
         NsqdFlag.Int("queue-scan-selection-count", 20, "channels sampled per queue scan", null, ignoredNote: NotImplemented),
@@ -137,6 +141,11 @@ internal static class NsqdFlags
     }
 
     // nsqd's table lists tls1.0 to tls1.3 only (ssl3.0 is in its help text but rejected).
+    private static string NormalizeDurability(string value) =>
+        value.ToLowerInvariant() is var mode && mode is "memory" or "durable"
+            ? mode
+            : throw new FormatException("expected memory or durable");
+
     private static string NormalizeTlsMinVersion(string value)
     {
         var version = value.ToLowerInvariant();

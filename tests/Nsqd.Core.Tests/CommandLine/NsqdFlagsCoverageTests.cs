@@ -43,6 +43,8 @@ public sealed class NsqdFlagsCoverageTests
         ["max-bytes-per-file"] = ["--max-bytes-per-file=1048576"],
         ["sync-every"] = ["--sync-every=100"],
         ["sync-timeout"] = ["--sync-timeout=1s"],
+        ["durability"] = ["--durability=durable"],
+        ["max-defer-timeout"] = ["--max-defer-timeout=72h"],
         ["queue-scan-worker-pool-max"] = ["--queue-scan-worker-pool-max=8"],
         ["queue-scan-selection-count"] = ["--queue-scan-selection-count=40"],
         ["msg-timeout"] = ["--msg-timeout=30s"],

@@ -56,9 +56,14 @@ public class DpubTests
     }
 
     [Fact]
-    public async Task Dpub_upper_bound_is_inclusive_and_follows_max_req_timeout()
+    public async Task Dpub_upper_bound_is_inclusive_and_follows_max_defer_timeout()
     {
-        await using var broker = await TestBroker.StartAsync(o => o.MaxReqTimeout = TimeSpan.FromSeconds(10));
+        // --max-req-timeout no longer limits DPUB (#1499): only --max-defer-timeout does.
+        await using var broker = await TestBroker.StartAsync(o =>
+        {
+            o.MaxDeferTimeout = TimeSpan.FromSeconds(10);
+            o.MaxReqTimeout = TimeSpan.FromSeconds(1);
+        });
         await using var c = await broker.ConnectAsync();
         await c.SendAsync(o => CommandWriter.Dpub(o, "t", 10000, "edge"u8));
         Assert.Equal("OK", await c.ReadResponseTextAsync());

@@ -72,25 +72,47 @@ public class PersistenceTests
     }
 
     [Fact]
-    public async Task Deferred_messages_survive_as_normal_messages()
+    public async Task Deferred_messages_keep_their_due_time_across_a_clean_restart()
     {
+        // nsqd delivers deferred messages at once after a restart (#1107); here DPUB and REQ-with-delay keep their due
+        // time: the short ones arrive once due (not before), the hour-long ones stay deferred.
         await using var broker = await TestBroker.StartAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using (var c = await broker.ConnectAsync())
         await using (var pub = await broker.ConnectAsync())
         {
-            await c.SubscribeAsync("def", "c", rdy: 1);
-            await pub.SendAsync(o => CommandWriter.Dpub(o, "def", 3_600_000, "dpub"u8));
+            await c.SubscribeAsync("def", "c", rdy: 2);
+            await pub.SendAsync(o => CommandWriter.Dpub(o, "def", 3_600_000, "dpub-hour"u8));
             Assert.Equal("OK", await pub.ReadResponseTextAsync());
-            await pub.PublishAsync("def", "req");
-            var m = await c.ReadMessageAsync();
-            Assert.Equal("req", m.Text());
-            await c.ReqAsync(m.Id, 3_600_000);
+            await pub.SendAsync(o => CommandWriter.Dpub(o, "def", 2_000, "dpub-2s"u8));
+            Assert.Equal("OK", await pub.ReadResponseTextAsync());
+            await pub.PublishAsync("def", "req-hour");
+            await pub.PublishAsync("def", "req-2s");
+            for (var i = 0; i < 2; i++)
+            {
+                var m = await c.ReadMessageAsync();
+                await c.ReqAsync(m.Id, m.Text() == "req-2s" ? 2_000 : 3_600_000);
+            }
             await c.AssertStillWorksAsync();
-            Assert.Equal(2, broker.Server.Broker.FindTopic("def")!.FindChannel("c")!.Snapshot().Deferred);
+            Assert.Equal(4, broker.Server.Broker.FindTopic("def")!.FindChannel("c")!.Snapshot().Deferred);
             await broker.RestartAsync();
         }
-        // nsqd never persists the timers: both come back at once (spec §1.7).
-        Assert.Equal(["dpub", "req"], (await DrainAsync(broker, "def", "c", 2)).Order());
+        var channel = broker.Server.Broker.FindTopic("def")!.FindChannel("c")!;
+        Assert.Equal(4, channel.Snapshot().Deferred);
+        await using var sub = await broker.ConnectAsync();
+        await sub.SubscribeAsync("def", "c", rdy: 10);
+        var got = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(10));
+            // Due 2 s after the publish/REQ, which all happened after the clock started.
+            Assert.True(clock.ElapsedMilliseconds >= 1_900, $"{m.Text()} arrived after {clock.ElapsedMilliseconds} ms, before its due time");
+            got.Add(m.Text());
+            await sub.FinAsync(m.Id);
+        }
+        Assert.Equal(["dpub-2s", "req-2s"], got.Order());
+        await sub.AssertNothingWithinAsync(Short);
+        Assert.Equal(2, channel.Snapshot().Deferred);
     }
 
     [Fact]

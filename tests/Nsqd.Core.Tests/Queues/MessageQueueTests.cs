@@ -62,6 +62,10 @@ public sealed class MessageQueueTests : IDisposable
         public void Put(ReadOnlySpan<byte> record) => throw new IOException("No space left on device");
         public void PutFramed(ReadOnlySpan<byte> framed) => throw new IOException("No space left on device");
         public bool TryRead([NotNullWhen(true)] out byte[]? record) { record = null; return false; }
+        public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token) { record = null; token = 0; return false; }
+        public void Confirm(long token) { }
+        public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record) { record = null; return false; }
+        public void FlushWrites() => throw new IOException("No space left on device");
         public void Empty() { }
         public void Close() { }
         public void Delete() { }

@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Nsq.Protocol.V2;
+
+namespace Nsq.CrashTest;
+
+/// <summary>A minimal V2 connection for the harness: commands encoded by CommandWriter, frames parsed by FrameReader.</summary>
+internal sealed class Connection : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private Connection(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    public ArrayBufferWriter<byte> Output { get; } = new(64 * 1024);
+
+    public static async Task<Connection> OpenAsync(IPEndPoint endPoint, CancellationToken ct)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(endPoint, ct).ConfigureAwait(false);
+        var c = new Connection(tcp);
+        c.Output.Write(ProtocolMagic.V2);
+        return c;
+    }
+
+    public async Task SendAsync(CancellationToken ct)
+    {
+        await _stream.WriteAsync(Output.WrittenMemory, ct).ConfigureAwait(false);
+        Output.ResetWrittenCount();
+    }
+
+    /// <summary>The next frame that is not a heartbeat (heartbeats are answered with NOP); its data is copied.</summary>
+    public async Task<(FrameType Type, byte[] Data)> ReadFrameAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var buffer = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+            if (FrameReader.TryRead(ref buffer, out var frame))
+            {
+                _start = _end - (int)buffer.Length;
+                var data = frame.Data.ToArray();
+                if (frame.Type == FrameType.Response && data.AsSpan().SequenceEqual(Responses.Heartbeat))
+                {
+                    CommandWriter.Nop(Output);
+                    await SendAsync(ct).ConfigureAwait(false);
+                    continue;
+                }
+                return (frame.Type, data);
+            }
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            var n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
+            if (n == 0) throw new EndOfStreamException("closed by nsqd");
+            _end += n;
+        }
+    }
+
+    /// <summary>Reads one frame and fails unless it is the response <c>OK</c>.</summary>
+    public async Task ExpectOkAsync(CancellationToken ct)
+    {
+        var (type, data) = await ReadFrameAsync(ct).ConfigureAwait(false);
+        if (type != FrameType.Response || !data.AsSpan().SequenceEqual(Responses.Ok))
+            throw new IOException($"expected OK, got {type} {System.Text.Encoding.UTF8.GetString(data)}");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -70,6 +70,7 @@ public sealed partial class NsqConsumer
     {
         message.Serializer = _options.Serializer;
         message.Responded = _onResponded;
+        message.Answering = _onAnswering;
         Interlocked.Increment(ref _inFlight);
         if (_options.MaxAttempts > 0 && message.Attempts > _options.MaxAttempts)
         {
@@ -157,9 +158,14 @@ public sealed partial class NsqConsumer
         }
     }
 
+    /// <summary>Before the answer is written: a backoff-worthy REQ first puts RDY 0 on the wire.</summary>
+    private ValueTask OnAnsweringAsync(NsqMessage message, MessageOutcome outcome)
+        => outcome == MessageOutcome.Requeued ? new ValueTask(OnOutcomeAsync(success: false)) : ValueTask.CompletedTask;
+
+    /// <summary>After the answer is written (or failed): one fewer in flight; a FIN steps backoff down.</summary>
     private void OnResponded(NsqMessage message, MessageOutcome outcome)
     {
         if (Interlocked.Decrement(ref _inFlight) == 0 && _stopping) _drained.TrySetResult();
-        if (outcome != MessageOutcome.RequeuedWithoutBackoff) OnOutcome(outcome == MessageOutcome.Finished);
+        if (outcome == MessageOutcome.Finished) _ = OnOutcomeAsync(success: true);
     }
 }

@@ -45,8 +45,10 @@ public sealed partial class NsqConsumer
                     if (slot.Connection is not { IsClosed: false } connection) continue;
                     var ready = DesiredReady(index++, open);
                     if (ready == slot.Ready) continue;
+                    // Lowered RDY goes out before raised RDY, so the total never overshoots MaxInFlight while it moves.
+                    if (ready < slot.Ready) work.Insert(0, (connection, ready));
+                    else work.Add((connection, ready));
                     slot.Ready = ready;
-                    work.Add((connection, ready));
                 }
             }
             foreach (var (connection, ready) in work)
@@ -107,15 +109,19 @@ public sealed partial class NsqConsumer
         }
     }
 
-    /// <summary>Records a handler's outcome for backoff: failures raise the level, successes lower it (go-nsq's counter).</summary>
-    private void OnOutcome(bool success)
+    /// <summary>
+    /// Records a handler's outcome for backoff: failures raise the level, successes lower it (go-nsq's counter). Returns
+    /// when the resulting RDY has been written, so a failure's RDY 0 reaches nsqd before its REQ (otherwise nsqd could
+    /// hand the requeued message straight back under the old RDY).
+    /// </summary>
+    private Task OnOutcomeAsync(bool success)
     {
-        if (_options.MaxBackoffDuration <= TimeSpan.Zero) return;
+        if (_options.MaxBackoffDuration <= TimeSpan.Zero) return Task.CompletedTask;
         TimeSpan wait;
         int generation;
         lock (_gate)
         {
-            if (success && _backoffLevel == 0) return;
+            if (success && _backoffLevel == 0) return Task.CompletedTask;
             _backoffLevel = success ? _backoffLevel - 1 : Math.Min(_backoffLevel + 1, 32);
             _probing = false;
             generation = ++_backoffGeneration;
@@ -134,7 +140,7 @@ public sealed partial class NsqConsumer
             }
         }
         // RDY 0 everywhere (backoff) or the full spread again (resumed).
-        _ = RedistributeQuietlyAsync();
+        return RedistributeQuietlyAsync();
     }
 
     /// <summary>After the backoff wait, RDY 1 on one connection, unless another outcome started a newer wait meanwhile.</summary>

@@ -27,6 +27,7 @@ public sealed partial class NsqConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<NsqMessage, MessageOutcome> _onResponded;
+    private readonly Func<NsqMessage, MessageOutcome, ValueTask> _onAnswering;
     private readonly Lock _gate = new();
     private readonly NsqConnectionSettings _settings;
     private Task? _discovery;
@@ -65,6 +66,7 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         _logger = options.LoggerFactory.CreateLogger<NsqConsumer>();
         _messages = Channel.CreateBounded<NsqMessage>(new BoundedChannelOptions(options.MaxInFlight) { SingleReader = false, SingleWriter = false });
         _onResponded = OnResponded;
+        _onAnswering = OnAnsweringAsync;
         _settings = options.ToConnectionSettings();
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Nsq.Client;
 
@@ -11,6 +12,13 @@ public sealed class NsqJsonSerializer(JsonSerializerOptions? options = null) : I
 
     /// <summary>A shared instance with web defaults.</summary>
     public static NsqJsonSerializer Default { get; } = new();
+
+    /// <summary>
+    /// A serializer that reads type metadata from source-generated contexts only (no reflection; trimming/AOT safe):
+    /// pass the <c>JsonSerializerContext</c>s that declare your message types.
+    /// </summary>
+    public static NsqJsonSerializer Create(params IJsonTypeInfoResolver[] contexts)
+        => new(new JsonSerializerOptions(JsonSerializerOptions.Web) { TypeInfoResolver = JsonTypeInfoResolver.Combine(contexts) });
 
     /// <inheritdoc />
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection JSON is the documented default; use the JsonTypeInfo overloads when trimming.")]

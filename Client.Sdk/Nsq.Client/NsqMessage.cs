@@ -46,6 +46,8 @@ public sealed class NsqMessage
 
     internal Action<NsqMessage, MessageOutcome>? Responded { get; set; }
 
+    internal Func<NsqMessage, MessageOutcome, ValueTask>? Answering { get; set; }
+
     private ReadOnlySpan<byte> IdBytes => _frame.AsSpan(MessageLayout.IdOffset, MessageId.Length);
 
     /// <summary>Reads the body with the consumer's serializer.</summary>
@@ -83,6 +85,7 @@ public sealed class NsqMessage
             throw new InvalidOperationException($"message {Id} was already finished or requeued");
         try
         {
+            if (Answering is { } answering) await answering(this, outcome).ConfigureAwait(false);
             await _connection.WriteAsync(write, (_frame, ms), cancellationToken).ConfigureAwait(false);
         }
         finally

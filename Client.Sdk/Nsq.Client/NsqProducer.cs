@@ -47,6 +47,11 @@ public sealed class NsqProducer : IAsyncDisposable
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
         => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken);
 
+    /// <summary>PUB of raw bytes (this overload keeps a <c>byte[]</c> from being taken for a typed message and serialized).</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why) or no nsqd is reachable.</exception>
+    public Task PublishAsync(string topic, byte[] body, CancellationToken cancellationToken = default)
+        => PublishAsync(topic, new ReadOnlyMemory<byte>(body), cancellationToken);
+
     /// <summary>PUB of a typed message, serialized with <see cref="NsqClientOptions.Serializer"/>.</summary>
     public Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
     {
@@ -57,7 +62,7 @@ public sealed class NsqProducer : IAsyncDisposable
 
     /// <summary>PUB of a typed message as JSON with source-generated metadata.</summary>
     public Task PublishAsync<T>(string topic, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-        => PublishAsync(topic, JsonSerializer.SerializeToUtf8Bytes(message, typeInfo), cancellationToken);
+        => PublishAsync(topic, new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
 
     /// <summary>MPUB: publishes several messages atomically in one command.</summary>
     public Task MultiPublishAsync(string topic, IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken = default)

@@ -33,16 +33,6 @@ public sealed class LookupdConsumerTests
             RequeueDelay = TimeSpan.Zero,
         });
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestTimeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     [Theory]
     [InlineData("127.0.0.1:4161", "t", "http://127.0.0.1:4161/lookup?topic=t")]
     [InlineData("http://lookupd:4161/", "t", "http://lookupd:4161/lookup?topic=t")]

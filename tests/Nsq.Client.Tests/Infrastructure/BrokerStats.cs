@@ -1,0 +1,34 @@
+using System.Net.Http.Json;
+using Nsq.Protocol.Http;
+using Nsqd.Core.Tests.Infrastructure;
+
+namespace Nsq.Client.Tests.Infrastructure;
+
+/// <summary>Reads a channel's counters and its clients' RDY from nsqd's /stats, as an outside observer of the SDK.</summary>
+internal static class BrokerStats
+{
+    public static async Task<ChannelStats?> ChannelAsync(TestBroker broker, string topic, string channel = "ch")
+    {
+        using var http = broker.HttpClient();
+        var stats = await http.GetFromJsonAsync($"/stats?format=json&topic={topic}", NsqHttpJsonContext.Default.StatsResponse);
+        return stats?.Topics?.FirstOrDefault(t => t.TopicName == topic)?.Channels.FirstOrDefault(c => c.ChannelName == channel);
+    }
+
+    /// <summary>The RDY of every client subscribed on the channel (empty when none).</summary>
+    public static async Task<long[]> ReadyAsync(TestBroker broker, string topic, string channel = "ch")
+        => (await ChannelAsync(broker, topic, channel))?.Clients?.Select(c => c.ReadyCount).ToArray() ?? [];
+
+    /// <summary>Polls until <paramref name="condition"/> holds for the stats of every broker; fails after the test timeout.</summary>
+    public static async Task WaitForReadyAsync(string topic, Func<long[][], bool> condition, string what, params TestBroker[] brokers)
+    {
+        var deadline = DateTime.UtcNow + ClientTestHelpers.TestTimeout;
+        long[][] last = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Task.WhenAll(brokers.Select(b => ReadyAsync(b, topic)));
+            if (condition(last)) return;
+            await Task.Delay(20);
+        }
+        Assert.Fail($"timed out waiting until {what}; RDY per broker: {string.Join(" | ", last.Select(r => string.Join(",", r)))}");
+    }
+}

@@ -8,6 +8,13 @@ public sealed class ChannelStats
     [JsonPropertyName("channel_name")] public string ChannelName { get; set; } = "";
     [JsonPropertyName("depth")] public long Depth { get; set; }
     [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
+    /// <summary>
+    /// Not in nsqd: disk-queue segments found corrupt and moved aside as <c>*.bad</c> since start (the queue went on
+    /// with what was intact). Left out while zero, so the key set is nsqd's in the normal case.
+    /// </summary>
+    [JsonPropertyName("backend_bad_segments")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BackendBadSegments { get; set; }
     [JsonPropertyName("in_flight_count")] public int InFlightCount { get; set; }
     [JsonPropertyName("deferred_count")] public int DeferredCount { get; set; }
     /// <summary>Messages put into this channel since start.</summary>

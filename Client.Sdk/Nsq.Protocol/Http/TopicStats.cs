@@ -11,6 +11,13 @@ public sealed class TopicStats
     /// <summary>Memory + backend.</summary>
     [JsonPropertyName("depth")] public long Depth { get; set; }
     [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
+    /// <summary>
+    /// Not in nsqd: disk-queue segments found corrupt and moved aside as <c>*.bad</c> since start (the queue went on
+    /// with what was intact). Left out while zero, so the key set is nsqd's in the normal case.
+    /// </summary>
+    [JsonPropertyName("backend_bad_segments")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BackendBadSegments { get; set; }
     /// <summary>Messages published since start (not persisted).</summary>
     [JsonPropertyName("message_count")] public long MessageCount { get; set; }
     /// <summary>Body bytes published since start.</summary>

@@ -45,6 +45,9 @@ internal sealed partial class Channel
 
     public ClientSession[] Clients => Volatile.Read(ref _clients);
 
+    /// <summary>Corrupt segments of this channel's queue and deferred journal moved aside as <c>.bad</c> since start.</summary>
+    public long BadSegments => MessageQueue.BadSegments(_queue.Backend) + MessageQueue.BadSegments(_deferred.Journal);
+
     public ChannelSnapshot Snapshot()
     {
         lock (_lock)

@@ -120,6 +120,9 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
         else Backend.Confirm(token);
     }
 
+    /// <summary>Segments a disk backend moved aside as corrupt (0 for the #ephemeral dummy).</summary>
+    public static long BadSegments(IBackendQueue backend) => (backend as DiskQueue.DiskQueue)?.CorruptSegments ?? 0;
+
     /// <summary>Drops everything in memory and on disk.</summary>
     public void Empty()
     {

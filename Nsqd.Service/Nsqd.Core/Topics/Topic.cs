@@ -41,6 +41,9 @@ internal sealed partial class Topic
 
     public Channel[] Channels => Volatile.Read(ref _channels);
 
+    /// <summary>Corrupt segments of this topic's queue and deferred journal moved aside as <c>.bad</c> since start.</summary>
+    public long BadSegments => MessageQueue.BadSegments(_queue.Backend) + MessageQueue.BadSegments(_deferred.Journal);
+
     public (long Depth, long BackendDepth) Depth()
     {
         lock (_lock) return (_queue.Depth, _queue.BackendDepth);

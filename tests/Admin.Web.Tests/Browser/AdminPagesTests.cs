@@ -16,7 +16,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var topic = TestCluster.NewTopic("orders");
         await TestCluster.PublishAsync(Cluster.Brokers[0], topic, 5);
         await TestCluster.PublishAsync(Cluster.Brokers[1], topic, 3);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 2);
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync("/");
@@ -34,7 +34,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var topic = TestCluster.NewTopic("depth");
         await TestCluster.PublishAsync(Cluster.Brokers[0], topic, 7);
         await TestCluster.PublishAsync(Cluster.Brokers[1], topic, 3);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 2);
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync($"/topics/{topic}");
@@ -53,7 +53,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=archive");
         await TestCluster.PublishAsync(broker, topic, 20);
         await using var consumer = await RawConsumer.SubscribeAsync(broker.TcpEndPoint, topic, "archive");
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
         string? confirmation = null;
         page.Dialog += async (_, dialog) =>
@@ -82,7 +82,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var topic = TestCluster.NewTopic("keep");
         var broker = Cluster.Brokers[1];
         await TestCluster.PublishAsync(broker, topic, 4);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
         var asked = new TaskCompletionSource();
         page.Dialog += async (_, dialog) =>
@@ -107,7 +107,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var topic = TestCluster.NewTopic("rate");
         var broker = Cluster.Brokers[0];
         await TestCluster.PublishAsync(broker, topic, 1);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         using var stop = new CancellationTokenSource();
         var publishing = Task.Run(async () =>
         {
@@ -145,7 +145,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var topic = TestCluster.NewTopic("pause");
         var broker = Cluster.Brokers[1];
         await TestCluster.PublishAsync(broker, topic, 2);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GotoAsync($"/topics/{topic}");
@@ -172,7 +172,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=audit");
         await TestCluster.PublishAsync(broker, topic, 6);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync("/nodes");
@@ -195,7 +195,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=c1");
         await TestCluster.PublishAsync(broker, topic, 12);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
 
         await page.GotoAsync("/counter");

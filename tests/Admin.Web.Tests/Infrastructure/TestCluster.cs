@@ -111,6 +111,21 @@ public sealed class TestCluster : IAsyncDisposable
         return body.GetProperty("topics").EnumerateArray().Any(t => t.GetString() == topic);
     }, $"admin lists topic {topic}");
 
+    /// <summary>Until every lookup lists <paramref name="count"/> producers of <paramref name="topic"/> (each broker that
+    /// holds it has registered with each lookup).</summary>
+    public Task WaitForProducersAsync(string topic, int count) => WaitUntilAsync(async () =>
+    {
+        foreach (var lookup in Lookups.Where(l => !_stopped.Contains(l)))
+        {
+            using var http = Direct(lookup);
+            using var res = await http.GetAsync($"/lookup?topic={topic}");
+            if (!res.IsSuccessStatusCode) return false;
+            var body = await res.Content.ReadFromJsonAsync<JsonElement>();
+            if (body.GetProperty("producers").GetArrayLength() != count) return false;
+        }
+        return true;
+    }, $"every lookup lists {count} producer(s) of {topic}");
+
     /// <summary>Until the proxy routes to every broker (the sampler has seen them all).</summary>
     public Task WaitForProxyAsync() => WaitUntilAsync(async () =>
     {

@@ -81,7 +81,7 @@ public sealed class ProxyTests(ProxyClusterFixture fixture) : IClassFixture<Prox
     {
         var topic = TestCluster.NewTopic("lk");
         await TestCluster.PublishAsync(Cluster.Brokers[0], topic, 1);
-        await Cluster.WaitForTopicAsync(topic);
+        await Cluster.WaitForProducersAsync(topic, 1);
 
         using var res = await Cluster.Http.GetAsync($"/api/lookupd/lookup?topic={topic}");
         Assert.Equal(HttpStatusCode.OK, res.StatusCode);
@@ -100,7 +100,7 @@ public sealed class LookupReplicaFailureTests
         await using var cluster = await TestCluster.StartAsync();
         var topic = TestCluster.NewTopic("survive");
         await TestCluster.PublishAsync(cluster.Brokers[0], topic, 3);
-        await cluster.WaitForTopicAsync(topic);
+        await cluster.WaitForProducersAsync(topic, 1);
 
         await cluster.StopLookupAsync(0);
 

@@ -6,6 +6,9 @@ public sealed class NsqException : Exception
     /// <summary>The code used when the connection closed before nsqd answered.</summary>
     public const string ConnectionClosedCode = "E_CONNECTION_CLOSED";
 
+    /// <summary>The code used when nsqd did not answer in time (PublishTimeout).</summary>
+    public const string TimeoutCode = "E_TIMEOUT";
+
     /// <summary>Creates an exception for an NSQ error code and its description.</summary>
     public NsqException(string code, string message, Exception? inner = null)
         : base(message, inner) => Code = code;

@@ -83,8 +83,15 @@ public sealed class NsqProducer : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
-        var connection = await GetConnectionAsync(timeout.Token).ConfigureAwait(false);
-        await connection.SendAsync(write, state, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            var connection = await GetConnectionAsync(timeout.Token).ConfigureAwait(false);
+            await connection.SendAsync(write, state, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NsqException(NsqException.TimeoutCode, $"nsqd did not acknowledge within {_options.PublishTimeout}", ex);
+        }
     }
 
     private ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)

@@ -21,4 +21,4 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$p" -c Release --artifacts-path "$art" -nologo -v q -clp:NoSummary
   done
 fi
-exec dotnet "$art/bin/Nsq.CrashTest/release/Nsq.CrashTest.dll" "$art/bin/Nsqd.Service/release/Nsqd.Service.dll" "$trials" ${2:+"$2"}
+exec dotnet "$art/bin/Nsq.CrashTest/release/Nsq.CrashTest.dll" crash "$art/bin/Nsqd.Service/release/Nsqd.Service.dll" "$trials" ${2:+"$2"}

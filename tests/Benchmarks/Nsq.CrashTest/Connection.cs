@@ -42,30 +42,45 @@ internal sealed class Connection : IAsyncDisposable
     {
         while (true)
         {
-            var buffer = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
-            if (FrameReader.TryRead(ref buffer, out var frame))
+            while (TryReadFrame(out var frame))
             {
-                _start = _end - (int)buffer.Length;
-                var data = frame.Data.ToArray();
-                if (frame.Type == FrameType.Response && data.AsSpan().SequenceEqual(Responses.Heartbeat))
+                if (IsHeartbeat(frame))
                 {
                     CommandWriter.Nop(Output);
                     await SendAsync(ct).ConfigureAwait(false);
                     continue;
                 }
-                return (frame.Type, data);
+                return (frame.Type, frame.Data.ToArray());
             }
-            if (_start > 0)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
-            var n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
-            if (n == 0) throw new EndOfStreamException("closed by nsqd");
-            _end += n;
+            if (!await ReceiveAsync(ct).ConfigureAwait(false)) throw new EndOfStreamException("closed by nsqd");
         }
+    }
+
+    /// <summary>The next whole frame already received; its data is valid until the next <see cref="ReceiveAsync"/>.</summary>
+    public bool TryReadFrame(out Frame frame)
+    {
+        var buffer = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+        if (!FrameReader.TryRead(ref buffer, out frame)) return false;
+        _start = _end - (int)buffer.Length;
+        return true;
+    }
+
+    public static bool IsHeartbeat(in Frame frame) =>
+        frame.Type == FrameType.Response && frame.Data.FirstSpan.SequenceEqual(Responses.Heartbeat);
+
+    /// <summary>Receives more bytes (compacting or growing the buffer first); false when nsqd closed the connection.</summary>
+    public async ValueTask<bool> ReceiveAsync(CancellationToken ct)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        var n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false);
+        _end += n;
+        return n > 0;
     }
 
     /// <summary>Reads one frame and fails unless it is the response <c>OK</c>.</summary>

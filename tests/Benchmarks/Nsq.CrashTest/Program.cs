@@ -1,16 +1,33 @@
 using System.Globalization;
 using Nsq.CrashTest;
 
-// ./crash-test.sh [trials]: runs N kill -9 trials against Nsqd.Service.dll in --durability=durable and prints each
-// trial and the total of acknowledged messages missing after the restart (the exit code is 1 if any is missing).
-if (args.Length < 1 || args[0] is "-h" or "--help")
+// Storage harnesses for Nsqd.Service:
+//   crash <Nsqd.Service.dll> [trials=10] [seed]   kill -9 trials in --durability=durable (./crash-test.sh); exit 1 if
+//                                                  any acknowledged message is missing
+//   overflow <host:port> [count] [size] [conns]   disk overflow write + read back (./bench-overflow.sh)
+static int Usage(int code)
 {
-    Console.WriteLine("usage: Nsq.CrashTest <Nsqd.Service.dll> [trials=10] [seed]");
-    return args.Length < 1 ? 2 : 0;
+    Console.WriteLine("usage: Nsq.CrashTest crash <Nsqd.Service.dll> [trials=10] [seed]");
+    Console.WriteLine("       Nsq.CrashTest overflow <host:port> [count=10000000] [size=200] [connections=2]");
+    return code;
 }
-var dll = Path.GetFullPath(args[0]);
-var trials = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-var seed = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Environment.TickCount;
+
+static int Arg(string[] args, int i, int fallback) =>
+    args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+
+if (args.Length < 2) return Usage(args.Length == 1 && args[0] is "-h" or "--help" ? 0 : 2);
+if (args[0] == "overflow")
+{
+    var colon = args[1].LastIndexOf(':');
+    var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Parse(args[1][..colon]), int.Parse(args[1][(colon + 1)..], CultureInfo.InvariantCulture));
+    var count = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000;
+    return await OverflowBench.RunAsync(endPoint, count, Arg(args, 3, 200), Arg(args, 4, 2), "overflow");
+}
+if (args[0] != "crash") return Usage(2);
+
+var dll = Path.GetFullPath(args[1]);
+var trials = Arg(args, 2, 10);
+var seed = Arg(args, 3, Environment.TickCount);
 Console.WriteLine($"# {trials} trials, seed {seed}, broker {dll}");
 long missing = 0, acknowledged = 0, duplicates = 0;
 var rng = new Random(seed);

@@ -23,4 +23,7 @@ for (var i = 0; i < brokerCount; i++)
     builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds);
 }
 
+// The admin UI (nsqadmin): reads the lookups, proxies the cluster's HTTP APIs; the one origin a browser needs.
+builder.AddNsqAdmin<Projects.Admin_Service>("nsqadmin").WithLookupdHttp(lookupds);
+
 await builder.Build().RunAsync().ConfigureAwait(false);

@@ -1,0 +1,74 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// The admin UI (nsqadmin) in an Aspire AppHost:
+/// <code>
+/// builder.AddNsqAdmin&lt;Projects.Admin_Service&gt;("nsqadmin").WithLookupdHttp(lookupds);
+/// </code>
+/// The admin reads the lookups through service discovery (<c>--lookupd-http-address=http://nsqlookupd0</c> plus the
+/// reference that tells it where <c>nsqlookupd0</c>'s "http" endpoint is) and proxies their APIs and the brokers' with
+/// YARP, so its external HTTP endpoint is the only one a browser needs.
+/// </summary>
+public static class NsqAdminResourceBuilderExtensions
+{
+    /// <summary>Endpoint name of the admin's pages, JSON API and proxy.</summary>
+    public const string AdminEndpointName = "http";
+
+    /// <summary>Adds the admin app (the project <typeparamref name="TProject"/>, e.g. <c>Projects.Admin_Service</c>) with an
+    /// external HTTP endpoint (on <paramref name="port"/> when given) handed over as <c>--http-address</c>, healthy once
+    /// /health answers. Point it at the cluster with <see cref="WithLookupdHttp"/> or <see cref="WithNsqdHttp"/>.</summary>
+    public static IResourceBuilder<ProjectResource> AddNsqAdmin<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+
+        var admin = builder.AddProject<TProject>(name, options =>
+            {
+                options.ExcludeLaunchProfile = true;
+                options.ExcludeKestrelEndpoints = true;
+            })
+            .WithAnnotation(new NsqAdminAnnotation())
+            .WithHttpEndpoint(name: AdminEndpointName, port: port, isProxied: false)
+            .WithExternalHttpEndpoints()
+            .WithHttpHealthCheck("/health", endpointName: AdminEndpointName);
+        var http = admin.GetEndpoint(AdminEndpointName);
+        // Locally on loopback; a published admin runs in its own container and listens on all interfaces.
+        var listenHost = builder.ExecutionContext.IsRunMode ? "127.0.0.1" : "0.0.0.0";
+        return admin.WithArgs(context =>
+            context.Args.Add(ReferenceExpression.Create($"--http-address={listenHost}:{http.Property(EndpointProperty.TargetPort)}")));
+    }
+
+    /// <summary>Reads topology from the lookups (one <c>--lookupd-http-address=http://&lt;name&gt;</c> each, resolved by
+    /// service discovery) and starts after them.</summary>
+    public static IResourceBuilder<ProjectResource> WithLookupdHttp(this IResourceBuilder<ProjectResource> admin,
+        params IEnumerable<IResourceBuilder<ProjectResource>> lookupds)
+        => WithUpstreams(admin, "--lookupd-http-address", lookupds);
+
+    /// <summary>Reads a static list of brokers instead of lookups (nsqadmin's <c>--nsqd-http-address</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithNsqdHttp(this IResourceBuilder<ProjectResource> admin,
+        params IEnumerable<IResourceBuilder<ProjectResource>> nsqds)
+        => WithUpstreams(admin, "--nsqd-http-address", nsqds);
+
+    private static IResourceBuilder<ProjectResource> WithUpstreams(IResourceBuilder<ProjectResource> admin, string flag,
+        IEnumerable<IResourceBuilder<ProjectResource>> upstreams)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentNullException.ThrowIfNull(upstreams);
+        if (!admin.Resource.TryGetLastAnnotation<NsqAdminAnnotation>(out _))
+            throw new ArgumentException($"'{admin.Resource.Name}' was not added with AddNsqAdmin.", nameof(admin));
+        foreach (var upstream in upstreams)
+        {
+            var name = upstream.Resource.Name;
+            admin.WithReference(upstream.GetEndpoint(NsqResourceBuilderExtensions.HttpEndpointName))
+                .WithArgs($"{flag}=http://{name}")
+                .WaitFor(upstream);
+        }
+        return admin;
+    }
+}
+
+/// <summary>Marks a resource added by <see cref="NsqAdminResourceBuilderExtensions.AddNsqAdmin"/>.</summary>
+public sealed class NsqAdminAnnotation : IResourceAnnotation;

@@ -67,15 +67,21 @@ public sealed class AdminServer : IAsyncDisposable
         _httpListen = httpListen!;
     }
 
+    // RemoveAllResilienceHandlers is marked for evaluation (EXTEXP0001); it is the supported way to opt one client out.
+#pragma warning disable EXTEXP0001
     private static void AddServices(IServiceCollection services, AdminOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddServiceDiscovery();
+        // No retries on cluster calls: a stopped lookupd or nsqd must cost one connect timeout and a warning on the page
+        // (nsqadmin's behaviour), not a page held for the standard handler's backoff; and actions must not run twice.
         services.AddHttpClient(ClusterHttpClient, c => c.Timeout = options.HttpClientRequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = options.HttpClientConnectTimeout })
+            .RemoveAllResilienceHandlers()
             .AddServiceDiscovery();
-        services.AddHttpClient(NotificationHttpClient, c => c.Timeout = options.HttpClientRequestTimeout);
+        services.AddHttpClient(NotificationHttpClient, c => c.Timeout = options.HttpClientRequestTimeout)
+            .RemoveAllResilienceHandlers();
         services.AddSingleton(sp => new ClusterClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(ClusterHttpClient), options));
         services.AddSingleton<ClusterQueries>();
         services.AddSingleton<RateStore>();
@@ -91,6 +97,7 @@ public sealed class AdminServer : IAsyncDisposable
             .AddServiceDiscoveryDestinationResolver();
         services.AddRazorComponents();
     }
+#pragma warning restore EXTEXP0001
 
     public AdminOptions Options { get; }
 

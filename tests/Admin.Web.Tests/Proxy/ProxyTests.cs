@@ -135,3 +135,31 @@ public sealed class LookupReplicaFailureTests
         Assert.StartsWith("WARNING", api.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The admin as its host runs it (ServiceDefaults: resilient HttpClients by default) with a dead lookup.</summary>
+public sealed class HostedAdminTests
+{
+    [Fact]
+    public async Task With_service_defaults_a_dead_lookup_costs_a_warning_not_retries()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var options = new Admin.Core.AdminOptions { HttpAddress = "127.0.0.1:0" };
+        options.LookupdHttpAddresses.AddRange(cluster.Lookups.Select(l => $"127.0.0.1:{l.HttpEndPoint.Port}"));
+        await using var admin = Admin.Core.AdminServer.Create(options, [],
+            b => Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.AddServiceDefaults(b),
+            app => Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.MapDefaultEndpoints(app));
+        await admin.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin.HttpEndPoint.Port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+
+        await cluster.StopLookupAsync(1);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var page = await http.GetAsync("/nodes");
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("WARNING", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The standard resilience handler would retry a refused connection 3 times with a 2 s base backoff.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"/nodes took {watch.Elapsed}");
+    }
+}

@@ -41,6 +41,17 @@ internal static class ClientTestHelpers
         }
     }
 
+    /// <summary>Like the synchronous overload for conditions that must ask over the network (never block a pool thread on them).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
+            await Task.Delay(10);
+        }
+    }
+
     public static ReadOnlyMemory<byte> Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
     public static string Text(NsqMessage m) => Encoding.UTF8.GetString(m.Body.Span);

@@ -67,7 +67,7 @@ public sealed class ReconnectTests
             proxy.Refuse = false;
             await WaitUntilAsync(() => seen.ContainsKey($"r{round}"), $"round {round}'s message arrived after the reconnect");
             // Delivery is at least once: the next drop must not beat this message's FIN to nsqd.
-            await WaitUntilAsync(() => BrokerStats.ChannelAsync(b, topic).Result is { InFlightCount: 0, Depth: 0 }, "the FIN reached nsqd");
+            await WaitUntilAsync(() => BrokerStats.DrainedAsync(b, topic), "the FIN reached nsqd");
         }
         await consumer.StopAsync(cts.Token);
         await run;

@@ -14,6 +14,10 @@ internal static class BrokerStats
         return stats?.Topics?.FirstOrDefault(t => t.TopicName == topic)?.Channels.FirstOrDefault(c => c.ChannelName == channel);
     }
 
+    /// <summary>True once nothing is in flight or queued on the channel (every message was finished).</summary>
+    public static async Task<bool> DrainedAsync(TestBroker broker, string topic, string channel = "ch")
+        => await ChannelAsync(broker, topic, channel) is { InFlightCount: 0, Depth: 0, DeferredCount: 0 };
+
     /// <summary>The RDY of every client subscribed on the channel (empty when none).</summary>
     public static async Task<long[]> ReadyAsync(TestBroker broker, string topic, string channel = "ch")
         => (await ChannelAsync(broker, topic, channel))?.Clients?.Select(c => c.ReadyCount).ToArray() ?? [];

@@ -40,6 +40,7 @@ public sealed class AdminApiTests(ProxyClusterFixture fixture) : IClassFixture<P
             await TestCluster.PostAsync(b, $"/topic/create?topic={topic}");
             await TestCluster.PostAsync(b, $"/channel/create?topic={topic}&channel=c");
             await TestCluster.PublishAsync(b, topic, 5);
+            await TestCluster.WaitForChannelDepthAsync(b, topic, "c", 5);
         }
         await Cluster.WaitForProducersAsync(topic, 2);
         var channel = await Cluster.Http.GetFromJsonAsync<JsonElement>($"/api/topics/{topic}/c");
@@ -98,6 +99,7 @@ public sealed class AdminApiTests(ProxyClusterFixture fixture) : IClassFixture<P
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=c");
         await TestCluster.PublishAsync(broker, topic, 3);
+        await TestCluster.WaitForChannelDepthAsync(broker, topic, "c", 3);
         await Cluster.WaitForProducersAsync(topic, 1);
 
         var nodes = await Cluster.Http.GetFromJsonAsync<JsonElement>("/api/nodes");

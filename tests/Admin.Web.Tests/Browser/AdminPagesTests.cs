@@ -52,6 +52,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=archive");
         await TestCluster.PublishAsync(broker, topic, 20);
+        await TestCluster.WaitForChannelDepthAsync(broker, topic, "archive", 20);
         await using var consumer = await RawConsumer.SubscribeAsync(broker.TcpEndPoint, topic, "archive");
         await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
@@ -172,6 +173,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=audit");
         await TestCluster.PublishAsync(broker, topic, 6);
+        await TestCluster.WaitForChannelDepthAsync(broker, topic, "audit", 6);
         await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
 
@@ -195,6 +197,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=c1");
         await TestCluster.PublishAsync(broker, topic, 12);
+        await TestCluster.WaitForChannelDepthAsync(broker, topic, "c1", 12);
         await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
 

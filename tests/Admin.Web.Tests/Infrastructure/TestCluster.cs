@@ -104,6 +104,15 @@ public sealed class TestCluster : IAsyncDisposable
         return topics.ValueKind == JsonValueKind.Array && topics.GetArrayLength() > 0 ? topics[0].Clone() : null;
     }
 
+    /// <summary>Until the topic's pump has moved its messages into <paramref name="channel"/> on <paramref name="broker"/>
+    /// (a publish lands in the topic first, and reaches channels asynchronously).</summary>
+    public static Task WaitForChannelDepthAsync(NsqdServer broker, string topic, string channel, long depth) => WaitUntilAsync(async () =>
+    {
+        var stats = await TopicStatsAsync(broker, topic);
+        return stats is { } t && t.GetProperty("channels").EnumerateArray()
+            .Any(c => c.GetProperty("channel_name").GetString() == channel && c.GetProperty("depth").GetInt64() == depth);
+    }, $"channel {topic}/{channel} holds {depth}");
+
     /// <summary>Until the admin lists <paramref name="topic"/> (the lookups know it).</summary>
     public Task WaitForTopicAsync(string topic) => WaitUntilAsync(async () =>
     {

@@ -108,9 +108,9 @@ public sealed class NsqProducer : IAsyncDisposable
     private async ValueTask<NsqConnection> ReconnectAsync(CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        List<Exception> errors = [];
         try
         {
-            List<Exception> errors = [];
             for (var round = 0; ; round++)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -137,15 +137,13 @@ public sealed class NsqProducer : IAsyncDisposable
                         errors.Add(ex);
                     }
                 }
-                try
-                {
-                    await Task.Delay(Backoff(round), cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    throw new NsqException(NsqException.ConnectionClosedCode, "no nsqd is reachable", new AggregateException(errors));
-                }
+                await Task.Delay(Backoff(round), cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (errors.Count > 0)
+        {
+            // Out of time after failed attempts: say why they failed rather than that time ran out.
+            throw new NsqException(NsqException.ConnectionClosedCode, $"no nsqd is reachable ({errors[^1].Message})", new AggregateException(errors));
         }
         finally
         {

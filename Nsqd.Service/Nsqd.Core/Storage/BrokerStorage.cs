@@ -33,11 +33,17 @@ internal sealed class BrokerStorage(NsqdOptions options, Action<string> log)
         new(OpenQueue(name + "~deferred", ephemeral, confirmReads: true, Topics.DeferredStore.DueSize),
             options.MemQueueSize, ephemeral ? null : commit, log);
 
+    /// <remarks>
+    /// Durable: the group commit fsyncs every acknowledged write, so --sync-every's extra syncs would only add fsyncs
+    /// (and metadata rewrites) competing with it; metadata is then written on roll-over, every --sync-timeout and on
+    /// close. Stale metadata costs nothing but re-deliveries: startup counts the records past writePos.
+    /// </remarks>
     private IBackendQueue OpenQueue(string name, bool ephemeral, bool confirmReads, int prefix)
     {
         if (ephemeral) return new DummyBackendQueue();
+        var syncEvery = options.IsDurable ? int.MaxValue : options.SyncEvery;
         return new DiskQueue.DiskQueue(name, DataPath, options.MaxBytesPerFile, MessageLayout.HeaderLength + prefix,
-            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, options.SyncEvery, options.SyncTimeout, log, confirmReads);
+            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, syncEvery, options.SyncTimeout, log, confirmReads);
     }
 
     /// <summary>Null when there is no file yet. Unparseable JSON is fatal, as in nsqd.</summary>

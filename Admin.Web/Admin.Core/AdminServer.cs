@@ -45,7 +45,12 @@ public sealed class AdminServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            // appsettings.json sits beside the binary, wherever the process is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         configureBuilder?.Invoke(builder);
         var http = AddressParser.Parse(options.HttpAddress, "--http-address");
         ListenOptions? httpListen = null;

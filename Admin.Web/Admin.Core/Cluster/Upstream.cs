@@ -7,5 +7,5 @@ namespace Admin.Core.Cluster;
 public sealed record Upstream<T>(T Value, IReadOnlyList<string> Errors, bool AllFailed = false)
 {
     /// <summary>nsqadmin's <c>message</c> field: empty, or the failures as a warning.</summary>
-    public string Message => Errors.Count == 0 ? "" : "WARNING: " + string.Join("; ", Errors);
+    public string Message => Errors.Count == 0 ? "" : "WARNING: " + string.Join("; ", Errors.Distinct(StringComparer.Ordinal));
 }

@@ -141,6 +141,10 @@ internal sealed class GroupCommit : IDisposable
                 {
                     queue.FlushWrites();
                 }
+                catch (ObjectDisposedException)
+                {
+                    // Closed meanwhile (shutdown, delete): Close fsyncs by itself; nothing left to flush.
+                }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     error ??= ex as IOException ?? new IOException(ex.Message, ex);

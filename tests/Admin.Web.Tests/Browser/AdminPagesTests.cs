@@ -125,12 +125,12 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
             var chart = page.Locator("figure[data-chart]");
             await page.WaitForFunctionAsync("() => parseFloat(document.querySelector('figure[data-chart]').dataset.publishRate) > 0",
-                null, new() { Timeout = 10_000 });
+                null, new() { Timeout = 20_000 });
             var rate = double.Parse((await chart.GetAttributeAsync("data-publish-rate"))!, CultureInfo.InvariantCulture);
             Assert.True(rate > 0, $"publish rate {rate}");
             await Assertions.Expect(chart.Locator("[data-field=publish]")).Not.ToHaveTextAsync("–");
             // A few more points so the screenshot shows a line, not a dot.
-            await page.WaitForFunctionAsync("() => parseInt(document.querySelector('figure[data-chart]').dataset.points) >= 6", null, new() { Timeout = 10_000 });
+            await page.WaitForFunctionAsync("() => parseInt(document.querySelector('figure[data-chart]').dataset.points) >= 6", null, new() { Timeout = 20_000 });
             await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("topic"), FullPage = true });
         }
         finally

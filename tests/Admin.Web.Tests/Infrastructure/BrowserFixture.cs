@@ -23,6 +23,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: the browser tests drive Debian's chromium (apt-get install chromium; ./test.sh installs it).");
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -41,7 +42,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = Cluster.AdminUri.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        context.SetDefaultTimeout(10_000);
+        // Generous: the machines running the suite are shared and can be heavily loaded.
+        context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
     }
 

@@ -64,8 +64,9 @@ public abstract record NsqClientOptions
     public INsqSerializer Serializer { get; init; } = NsqJsonSerializer.Default;
 
     /// <summary>The settings one connection is made with.</summary>
-    internal NsqConnectionSettings ToConnectionSettings(TimeSpan? msgTimeout = null, int sampleRate = 0) => new()
+    internal NsqConnectionSettings ToConnectionSettings(TimeSpan commandTimeout, TimeSpan? msgTimeout = null, int sampleRate = 0) => new()
     {
+        CommandTimeout = commandTimeout,
         ClientId = ClientId,
         Hostname = Hostname,
         UserAgent = UserAgent,

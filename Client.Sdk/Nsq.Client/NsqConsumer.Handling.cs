@@ -10,6 +10,8 @@ public sealed partial class NsqConsumer
     /// Runs <paramref name="handler"/> for each message (HandlerConcurrency at a time): FIN when it returns, REQ with the
     /// requeue delay (and backoff) when it throws, unless it answered the message itself. Cancelling
     /// <paramref name="cancellationToken"/> stops the consumer gracefully; returns once it is stopped.
+    /// The <see cref="NsqMessage"/> and its body buffer are recycled once the handler has returned: copy or deserialize
+    /// what you need to keep (ConsumeAsync hands out messages that are never recycled).
     /// </summary>
     public async Task RunAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
@@ -86,6 +88,7 @@ public sealed partial class NsqConsumer
         {
             // Stopping: hand it straight back so another consumer gets it.
             await AnswerQuietlyAsync(message, MessageOutcome.RequeuedWithoutBackoff).ConfigureAwait(false);
+            message.Release();
         }
     }
 
@@ -106,6 +109,7 @@ public sealed partial class NsqConsumer
             }
         }
         if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Finished).ConfigureAwait(false);
+        message.Release();
     }
 
     private async Task WorkAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
@@ -127,6 +131,7 @@ public sealed partial class NsqConsumer
                     _logger.LogWarning(ex, "handler failed for message {Id} (attempt {Attempts}); requeueing", message.Id, message.Attempts);
                     if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Requeued, RequeueDelay(message)).ConfigureAwait(false);
                 }
+                if (message.HasResponded) message.Release();
             }
         }
     }

@@ -69,5 +69,5 @@ public sealed record NsqConsumerOptions : NsqClientOptions
     /// <summary>Called (before FIN) for a message delivered more than <see cref="MaxAttempts"/> times.</summary>
     public Func<NsqMessage, ValueTask>? OnMaxAttemptsExceeded { get; init; }
 
-    internal Internal.NsqConnectionSettings ToConnectionSettings() => ToConnectionSettings(MsgTimeout, SampleRate);
+    internal Internal.NsqConnectionSettings ToConnectionSettings() => ToConnectionSettings(ResponseTimeout, MsgTimeout, SampleRate);
 }

@@ -25,8 +25,43 @@ public sealed class NsqJsonSerializer(JsonSerializerOptions? options = null) : I
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above.")]
     public void Serialize<T>(IBufferWriter<byte> output, T value)
     {
-        using var writer = new Utf8JsonWriter(output);
-        JsonSerializer.Serialize(writer, value, _options);
+        var writer = RentWriter(output);
+        try
+        {
+            JsonSerializer.Serialize(writer, value, _options);
+        }
+        finally
+        {
+            writer.Reset();
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as JSON with source-generated metadata (no reflection, no per-call writer).</summary>
+    internal static void Serialize<T>(IBufferWriter<byte> output, T value, JsonTypeInfo<T> typeInfo)
+    {
+        var writer = RentWriter(output);
+        try
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+        finally
+        {
+            writer.Reset();
+        }
+    }
+
+    // One writer per thread, re-aimed at each output: serializing is synchronous, so it is never shared.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private static Utf8JsonWriter RentWriter(IBufferWriter<byte> output)
+    {
+        if (t_writer is { } writer)
+        {
+            writer.Reset(output);
+            return writer;
+        }
+        return t_writer = new Utf8JsonWriter(output);
     }
 
     /// <inheritdoc />

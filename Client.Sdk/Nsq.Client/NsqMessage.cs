@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -12,29 +14,64 @@ namespace Nsq.Client;
 /// </summary>
 public sealed class NsqMessage
 {
-    private readonly NsqConnection _connection;
-    private readonly byte[] _frame;
+    private static readonly ConcurrentQueue<NsqMessage> Pool = new();
+    private NsqConnection _connection;
+    private byte[] _frame;
+    private int _length;
     private int _responded;
 
-    internal NsqMessage(NsqConnection connection, byte[] frame, long timestampNs, ushort attempts)
+    private NsqMessage(NsqConnection connection, byte[] frame, int length, long timestampNs, ushort attempts)
     {
         _connection = connection;
         _frame = frame;
+        Init(length, timestampNs, attempts);
+    }
+
+    /// <summary>A message over <paramref name="frame"/> (rented from the shared ArrayPool; returned by <see cref="Release"/>).</summary>
+    internal static NsqMessage Rent(NsqConnection connection, byte[] frame, int length, long timestampNs, ushort attempts)
+    {
+        if (!Pool.TryDequeue(out var m)) return new NsqMessage(connection, frame, length, timestampNs, attempts);
+        m._connection = connection;
+        m._frame = frame;
+        m.Init(length, timestampNs, attempts);
+        return m;
+    }
+
+    private void Init(int length, long timestampNs, ushort attempts)
+    {
+        _length = length;
+        _responded = 0;
         Attempts = attempts;
         Timestamp = DateTimeOffset.UnixEpoch.AddTicks(timestampNs / 100);
+        Serializer = NsqJsonSerializer.Default;
+        Responded = null;
+        Answering = null;
+    }
+
+    /// <summary>
+    /// Gives the buffer and this object back for the next message. Only the consumer's own handler loop calls this,
+    /// once the handler has returned and the message is answered; a message handed out by ConsumeAsync is never
+    /// recycled (the reader may keep it).
+    /// </summary>
+    internal void Release()
+    {
+        var frame = Interlocked.Exchange(ref _frame, []);
+        if (frame.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(frame);
+        if (Pool.Count < 4096) Pool.Enqueue(this);
     }
 
     /// <summary>The message ID (16 hex characters).</summary>
     public string Id => Encoding.ASCII.GetString(IdBytes);
 
     /// <summary>The message body.</summary>
-    public ReadOnlyMemory<byte> Body => _frame.AsMemory(MessageLayout.HeaderLength);
+    public ReadOnlyMemory<byte> Body => _frame.AsMemory(MessageLayout.HeaderLength, _length - MessageLayout.HeaderLength);
 
     /// <summary>How many times nsqd has delivered this message, this delivery included (1 the first time).</summary>
-    public int Attempts { get; }
+    public int Attempts { get; private set; }
 
     /// <summary>When the message was published.</summary>
-    public DateTimeOffset Timestamp { get; }
+    public DateTimeOffset Timestamp { get; private set; }
 
     /// <summary>The nsqd that delivered the message.</summary>
     public string NsqdAddress => _connection.EndPoint.ToString() ?? "";

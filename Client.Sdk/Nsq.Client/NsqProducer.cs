@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -32,66 +34,106 @@ public sealed class NsqProducer : IAsyncDisposable
         _options = options;
         _endPoints = [.. options.NsqdTcpAddresses.Select(EndpointParser.Parse)];
         _logger = options.LoggerFactory.CreateLogger<NsqProducer>();
-        _settings = options.ToConnectionSettings();
+        _settings = options.ToConnectionSettings(options.PublishTimeout);
     }
 
     /// <summary>The options this producer was created with.</summary>
     public NsqProducerOptions Options => _options;
 
     /// <summary>Connects now instead of on the first publish.</summary>
+    /// <exception cref="NsqException">No nsqd could be reached within PublishTimeout.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
-        => await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        => await ConnectWithinTimeoutAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>PUB: publishes one message and waits for nsqd's OK.</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why) or no nsqd is reachable.</exception>
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
-        => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken);
-
-    /// <summary>PUB of raw bytes (this overload keeps a <c>byte[]</c> from being taken for a typed message and serialized).</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why) or no nsqd is reachable.</exception>
-    public Task PublishAsync(string topic, byte[] body, CancellationToken cancellationToken = default)
-        => PublishAsync(topic, new ReadOnlyMemory<byte>(body), cancellationToken);
-
-    /// <summary>PUB of a typed message, serialized with <see cref="NsqClientOptions.Serializer"/>.</summary>
-    public Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        _options.Serializer.Serialize(buffer, message);
-        return PublishAsync(topic, buffer.WrittenMemory, cancellationToken);
-    }
-
-    /// <summary>PUB of a typed message as JSON with source-generated metadata.</summary>
-    public Task PublishAsync<T>(string topic, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-        => PublishAsync(topic, new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
-
-    /// <summary>MPUB: publishes several messages atomically in one command.</summary>
-    public Task MultiPublishAsync(string topic, IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(bodies);
-        var array = bodies as ReadOnlyMemory<byte>[] ?? [.. bodies];
-        return SendAsync(static (o, s) => CommandWriter.Mpub(o, s.topic, s.array), (topic, array), cancellationToken);
-    }
-
-    /// <summary>DPUB: publishes one message that nsqd delivers after <paramref name="delay"/>.</summary>
-    public Task DeferredPublishAsync(string topic, ReadOnlyMemory<byte> body, TimeSpan delay, CancellationToken cancellationToken = default)
-    {
-        var ms = (long)Math.Max(0, delay.TotalMilliseconds);
-        return SendAsync(static (o, s) => CommandWriter.Dpub(o, s.topic, s.ms, s.body.Span), (topic, ms, body), cancellationToken);
-    }
-
-    private async Task SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
+    private async ValueTask<NsqConnection> ConnectWithinTimeoutAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
         try
         {
-            var connection = await GetConnectionAsync(timeout.Token).ConfigureAwait(false);
-            await connection.SendAsync(write, state, timeout.Token).ConfigureAwait(false);
+            return await GetConnectionAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new NsqException(NsqException.TimeoutCode, $"nsqd did not acknowledge within {_options.PublishTimeout}", ex);
+            throw new NsqException(NsqException.TimeoutCode, $"could not connect to nsqd within {_options.PublishTimeout}", ex);
         }
+    }
+
+    /// <summary>PUB: publishes one message and waits for nsqd's OK.</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+        => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken).AsTask();
+
+    /// <summary>PUB of raw bytes (this overload keeps a <c>byte[]</c> from being taken for a typed message and serialized).</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public Task PublishAsync(string topic, byte[] body, CancellationToken cancellationToken = default)
+        => PublishAsync(topic, new ReadOnlyMemory<byte>(body), cancellationToken);
+
+    /// <summary>PUB of a typed message, serialized with <see cref="NsqClientOptions.Serializer"/> into a pooled buffer.</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public async Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
+    {
+        var buffer = SerializationBuffer.Rent();
+        try
+        {
+            _options.Serializer.Serialize(buffer, message);
+            await SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.buffer.WrittenSpan), (topic, buffer), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SerializationBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>PUB of a typed message as JSON with source-generated metadata.</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public async Task PublishAsync<T>(string topic, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var buffer = SerializationBuffer.Rent();
+        try
+        {
+            NsqJsonSerializer.Serialize(buffer, message, typeInfo);
+            await SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.buffer.WrittenSpan), (topic, buffer), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SerializationBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>MPUB: publishes several messages atomically in one command (one answer for the whole batch).</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public Task MultiPublishAsync(string topic, IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        return SendAsync(static (o, s) => CommandWriter.Mpub(o, s.topic, AsSpan(s.bodies)), (topic, bodies), cancellationToken).AsTask();
+    }
+
+    private static ReadOnlySpan<ReadOnlyMemory<byte>> AsSpan(IReadOnlyList<ReadOnlyMemory<byte>> bodies) => bodies switch
+    {
+        ReadOnlyMemory<byte>[] array => array,
+        List<ReadOnlyMemory<byte>> list => CollectionsMarshal.AsSpan(list),
+        _ => bodies.ToArray(),
+    };
+
+    /// <summary>DPUB: publishes one message that nsqd delivers after <paramref name="delay"/>.</summary>
+    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
+    public Task DeferredPublishAsync(string topic, ReadOnlyMemory<byte> body, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var ms = (long)Math.Max(0, delay.TotalMilliseconds);
+        return SendAsync(static (o, s) => CommandWriter.Dpub(o, s.topic, s.ms, s.body.Span), (topic, ms, body), cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// The publish path: on an open connection the command is encoded and pipelined at once, and the only wait is for
+    /// nsqd's answer (the connection fails answers overdue by PublishTimeout); connecting has its own PublishTimeout.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
+    {
+        var connection = Volatile.Read(ref _connection);
+        if (connection is not { IsClosed: false }) connection = await ConnectWithinTimeoutAsync(cancellationToken).ConfigureAwait(false);
+        await connection.SendAsync(write, state, cancellationToken).ConfigureAwait(false);
     }
 
     private ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)

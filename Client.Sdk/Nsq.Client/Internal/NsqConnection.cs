@@ -10,40 +10,40 @@ using Nsq.Protocol.V2;
 namespace Nsq.Client.Internal;
 
 /// <summary>
-/// One TCP V2 connection to one nsqd. Writes are serialized by a lock and pipelined (a command is written without
-/// waiting for the previous answer); commands that nsqd answers (PUB, MPUB, DPUB, SUB, IDENTIFY, CLS) wait on a FIFO of
-/// pooled awaitables that the read loop completes in order. The read loop also answers heartbeats and hands message
-/// frames to the consumer callback.
+/// One TCP V2 connection to one nsqd: the handshake (<see cref="ConnectionHandshake"/>), then a write side (commands
+/// encoded into an in-memory pipe, sent in batches by one send loop: <c>NsqConnection.Write.cs</c>) and a read side
+/// (frames decoded in place; responses complete a FIFO of pooled awaitables in order, heartbeats get NOP, messages go
+/// to the consumer callback: <c>NsqConnection.Read.cs</c>).
 /// </summary>
-internal sealed class NsqConnection : IAsyncDisposable
+internal sealed partial class NsqConnection : IAsyncDisposable
 {
-    private static ReadOnlySpan<byte> Heartbeat => "_heartbeat_"u8;
-    private static ReadOnlySpan<byte> Ok => "OK"u8;
-
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly TimeSpan _readTimeout;
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Queue<PendingResponse> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private readonly Func<NsqConnection, NsqMessage, ValueTask>? _onMessage;
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
+    private Task _sendLoop = Task.CompletedTask;
     private int _closed;
 
-    private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, TimeSpan readTimeout)
+    private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, TimeSpan readTimeout, TimeSpan commandTimeout)
     {
         _socket = socket;
         _stream = stream;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
         EndPoint = endPoint;
         _logger = logger;
         _onMessage = onMessage;
         _readTimeout = readTimeout;
+        _commandTimeout = commandTimeout;
+        if (commandTimeout > TimeSpan.Zero && commandTimeout != Timeout.InfiniteTimeSpan)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(commandTimeout.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
+            _deadlines = new Timer(static s => ((NsqConnection)s!).CheckDeadlines(), this, period, period);
+        }
     }
 
     /// <summary>The nsqd this connection talks to.</summary>
@@ -94,153 +94,10 @@ internal sealed class NsqConnection : IAsyncDisposable
         }
         // No frame for two heartbeat intervals (plus slack) means nsqd or the path to it is gone (go-nsq's read timeout).
         var readTimeout = settings.HeartbeatInterval > TimeSpan.Zero ? (settings.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
-        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, readTimeout) { Identify = identify };
+        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, readTimeout, settings.CommandTimeout) { Identify = identify };
         connection._readLoop = connection.ReadLoopAsync();
+        connection._sendLoop = connection.SendLoopAsync();
         return connection;
-    }
-
-    /// <summary>Writes a command that nsqd answers and waits for that answer (null for <c>OK</c>).</summary>
-    /// <exception cref="NsqException">nsqd answered with an error frame, or the connection closed first.</exception>
-    public async ValueTask<byte[]?> SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
-    {
-        var pending = PendingResponse.Rent();
-        var answer = pending.Task;
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            lock (_pending)
-            {
-                if (IsClosed) throw ClosedError(null);
-                _pending.Enqueue(pending);
-            }
-            write(_writer, state);
-            await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            Abort(ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-        return cancellationToken.CanBeCanceled
-            ? await answer.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)
-            : await answer.ConfigureAwait(false);
-    }
-
-    /// <summary>Writes a command that nsqd does not answer on success (FIN, REQ, TOUCH, RDY, NOP).</summary>
-    public async ValueTask WriteAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (IsClosed) throw ClosedError(null);
-            write(_writer, state);
-            await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            Abort(ex);
-            throw ClosedError(ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        await Task.Yield();
-        Exception? error = null;
-        try
-        {
-            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            while (true)
-            {
-                watchdog.CancelAfter(_readTimeout);
-                ReadResult result;
-                try
-                {
-                    result = await _reader.ReadAsync(watchdog.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"nothing from nsqd {EndPoint} for {_readTimeout} (missed heartbeats)");
-                }
-                var buffer = result.Buffer;
-                while (FrameReader.TryRead(ref buffer, out var frame))
-                    await HandleFrameAsync(frame).ConfigureAwait(false);
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted || IsClosed) break;
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // The read loop ends on any failure and reports it through Closed.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            error = ex;
-        }
-        Abort(error ?? (IsClosed ? null : new IOException("nsqd closed the connection")));
-    }
-
-    private async ValueTask HandleFrameAsync(Frame frame)
-    {
-        switch (frame.Type)
-        {
-            case FrameType.Response:
-                if (IsData(frame.Data, Heartbeat))
-                    await WriteAsync(static (o, _) => CommandWriter.Nop(o), 0, CancellationToken.None).ConfigureAwait(false);
-                else
-                    Dequeue()?.SetResult(IsData(frame.Data, Ok) ? null : frame.Data.ToArray());
-                break;
-            case FrameType.Error:
-                var error = NsqException.FromErrorFrame(Encoding.UTF8.GetString(frame.Data));
-                if (!ErrorCode.IsFatal(error.Code))
-                {
-                    _logger.LogWarning("nsqd {EndPoint}: {Error}", EndPoint, error.Message);
-                    break;
-                }
-                Dequeue()?.SetException(error);
-                Abort(error);
-                break;
-            case FrameType.Message:
-                await DispatchAsync(frame.Data).ConfigureAwait(false);
-                break;
-            default:
-                throw new InvalidDataException($"unknown frame type {(int)frame.Type}");
-        }
-    }
-
-    private async ValueTask DispatchAsync(ReadOnlySequence<byte> data)
-    {
-        var bytes = data.ToArray();
-        if (!MessageLayout.TryReadHeader(bytes, out var timestamp, out var attempts, out _))
-            throw new InvalidDataException("malformed message frame");
-        var message = new NsqMessage(this, bytes, timestamp, attempts);
-        if (_onMessage is null)
-        {
-            _logger.LogWarning("nsqd {EndPoint}: message {Id} on a connection without a consumer", EndPoint, message.Id);
-            return;
-        }
-        await _onMessage(this, message).ConfigureAwait(false);
-    }
-
-    private static bool IsData(ReadOnlySequence<byte> data, ReadOnlySpan<byte> expected)
-        => data.Length == expected.Length && (data.IsSingleSegment ? data.FirstSpan.SequenceEqual(expected) : data.ToArray().AsSpan().SequenceEqual(expected));
-
-    private PendingResponse? Dequeue()
-    {
-        lock (_pending)
-        {
-            if (_pending.TryDequeue(out var p)) return p;
-        }
-        _logger.LogWarning("nsqd {EndPoint}: a response with no command waiting for it", EndPoint);
-        return null;
     }
 
     private NsqException ClosedError(Exception? inner)
@@ -257,6 +114,8 @@ internal sealed class NsqConnection : IAsyncDisposable
             _pending.Clear();
         }
         _stop.Cancel();
+        _deadlines?.Dispose();
+        _out.Reader.CancelPendingRead();
         var failure = error as NsqException ?? ClosedError(error);
         foreach (var p in waiting) p.SetException(failure);
         if (error is not null) _logger.LogDebug(error, "nsqd {EndPoint}: connection closed", EndPoint);
@@ -287,7 +146,7 @@ internal sealed class NsqConnection : IAsyncDisposable
         Abort(null);
         try
         {
-            await _readLoop.ConfigureAwait(false);
+            await Task.WhenAll(_readLoop, _sendLoop).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

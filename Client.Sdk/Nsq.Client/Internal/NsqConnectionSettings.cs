@@ -15,6 +15,9 @@ internal sealed record NsqConnectionSettings
     public TimeSpan? OutputBufferTimeout { get; init; }
     public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an answered command (PUB, SUB, CLS) may wait for its answer before the connection is failed.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public SslClientAuthenticationOptions? Tls { get; init; }
     public bool Snappy { get; init; }
     public bool Deflate { get; init; }

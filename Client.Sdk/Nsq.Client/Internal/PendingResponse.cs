@@ -13,6 +13,9 @@ internal sealed class PendingResponse : IValueTaskSource<byte[]?>
     private static readonly ConcurrentQueue<PendingResponse> Pool = new();
     private ManualResetValueTaskSourceCore<byte[]?> _core = new() { RunContinuationsAsynchronously = true };
 
+    /// <summary>When the answer is overdue (Environment.TickCount64 milliseconds).</summary>
+    public long DeadlineMs { get; set; }
+
     public static PendingResponse Rent() => Pool.TryDequeue(out var p) ? p : new PendingResponse();
 
     public ValueTask<byte[]?> Task => new(this, _core.Version);

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nsq.Protocol.V2;
+
+namespace Nsq.Client.Internal;
+
+/// <summary>The read side (spec §4 frames): decode in place, match responses to the FIFO, NOP heartbeats, dispatch messages.</summary>
+internal sealed partial class NsqConnection
+{
+    private static ReadOnlySpan<byte> Heartbeat => "_heartbeat_"u8;
+    private static ReadOnlySpan<byte> Ok => "OK"u8;
+
+    private async Task ReadLoopAsync()
+    {
+        await Task.Yield();
+        Exception? error = null;
+        try
+        {
+            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            while (true)
+            {
+                watchdog.CancelAfter(_readTimeout);
+                ReadResult result;
+                try
+                {
+                    result = await _reader.ReadAsync(watchdog.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"nothing from nsqd {EndPoint} for {_readTimeout} (missed heartbeats)");
+                }
+                var buffer = result.Buffer;
+                while (FrameReader.TryRead(ref buffer, out var frame))
+                    await HandleFrameAsync(frame).ConfigureAwait(false);
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || IsClosed) break;
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The read loop ends on any failure and reports it through Completion.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            error = ex;
+        }
+        Abort(error ?? (IsClosed ? null : new IOException("nsqd closed the connection")));
+    }
+
+    private async ValueTask HandleFrameAsync(Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameType.Response:
+                if (IsData(frame.Data, Heartbeat))
+                    await WriteAsync(static (o, _) => CommandWriter.Nop(o), 0, CancellationToken.None).ConfigureAwait(false);
+                else
+                    Dequeue()?.SetResult(IsData(frame.Data, Ok) ? null : frame.Data.ToArray());
+                break;
+            case FrameType.Error:
+                var error = NsqException.FromErrorFrame(Encoding.UTF8.GetString(frame.Data));
+                if (!ErrorCode.IsFatal(error.Code))
+                {
+                    _logger.LogWarning("nsqd {EndPoint}: {Error}", EndPoint, error.Message);
+                    break;
+                }
+                Dequeue()?.SetException(error);
+                Abort(error);
+                break;
+            case FrameType.Message:
+                await DispatchAsync(frame.Data).ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidDataException($"unknown frame type {(int)frame.Type}");
+        }
+    }
+
+    /// <summary>Copies the message into a pooled buffer (the read buffer is reused at once) and hands it on.</summary>
+    private async ValueTask DispatchAsync(ReadOnlySequence<byte> data)
+    {
+        var length = (int)data.Length;
+        if (length < MessageLayout.HeaderLength) throw new InvalidDataException("malformed message frame");
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        data.CopyTo(bytes);
+        MessageLayout.TryReadHeader(bytes.AsSpan(0, length), out var timestamp, out var attempts, out _);
+        var message = NsqMessage.Rent(this, bytes, length, timestamp, attempts);
+        if (_onMessage is null)
+        {
+            _logger.LogWarning("nsqd {EndPoint}: message {Id} on a connection without a consumer", EndPoint, message.Id);
+            return;
+        }
+        await _onMessage(this, message).ConfigureAwait(false);
+    }
+
+    private static bool IsData(ReadOnlySequence<byte> data, ReadOnlySpan<byte> expected)
+        => data.Length == expected.Length && (data.IsSingleSegment ? data.FirstSpan.SequenceEqual(expected) : data.ToArray().AsSpan().SequenceEqual(expected));
+
+    private PendingResponse? Dequeue()
+    {
+        lock (_pending)
+        {
+            if (_pending.TryDequeue(out var p)) return p;
+        }
+        _logger.LogWarning("nsqd {EndPoint}: a response with no command waiting for it", EndPoint);
+        return null;
+    }
+}

@@ -103,6 +103,34 @@ public sealed class CrashDurabilityTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Topics_channels_and_paused_flags_survive_kill_9()
+    {
+        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/") };
+            Assert.True((await http.PostAsync("/topic/create?topic=meta", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/create?topic=meta&channel=kept", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/create?topic=meta&channel=paused", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/pause?topic=meta&channel=paused", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/topic/create?topic=other", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/topic/pause?topic=other", null)).IsSuccessStatusCode);
+            await nsqd.KillAsync();
+        }
+
+        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/") };
+            using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/stats?format=json"));
+            var topics = stats.RootElement.GetProperty("topics").EnumerateArray()
+                .ToDictionary(t => t.GetProperty("topic_name").GetString()!, t => t);
+            Assert.True(topics["other"].GetProperty("paused").GetBoolean());
+            var channels = topics["meta"].GetProperty("channels").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("channel_name").GetString()!, c => c.GetProperty("paused").GetBoolean());
+            Assert.Equal(new Dictionary<string, bool> { ["kept"] = false, ["paused"] = true }, channels);
+        }
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }

@@ -65,6 +65,31 @@ public sealed partial class DiskQueue
     }
 
     /// <summary>
+    /// A completed segment ends in a partial record: cut the file back to its last whole record (the records before
+    /// it stay where they are, so unconfirmed reads keep their positions) and count it. The partial record was never
+    /// acknowledged: its write did not finish.
+    /// </summary>
+    private void TruncateTornTail(string problem)
+    {
+        string path = _paths.Segment(_readFileNum);
+        CloseReadFile();
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            long size = RandomAccess.GetLength(handle);
+            RandomAccess.SetLength(handle, _readPos);
+            RandomAccess.FlushToDisk(handle);
+            Log($"{path}: {problem}; truncated the torn tail ({size - _readPos} bytes) at {_readPos}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log($"{path}: {problem}; failed to truncate the torn tail at {_readPos} - {e.Message}");
+        }
+
+        Interlocked.Increment(ref _tornTails);
+    }
+
+    /// <summary>
     /// go-diskqueue <c>checkTailCorruption</c>: once the reader has caught up with the writer the
     /// queue is empty, so a non-zero depth means the metadata or data was damaged. Cheap when
     /// all is well, since it runs on every read of an empty queue.

@@ -61,6 +61,11 @@ public sealed partial class DiskQueue
                 case ReadOutcome.Missing:
                     SkipMissingSegments();
                     break;
+                case ReadOutcome.TornTail:
+                    TruncateTornTail(problem);
+                    MoveReaderOffSegment();
+                    SyncLogged();
+                    break;
                 default:
                     HandleReadError(problem);
                     break;
@@ -92,7 +97,7 @@ public sealed partial class DiskQueue
             if (remaining < RecordFormat.HeaderSize)
             {
                 problem = $"torn record: {remaining} trailing bytes cannot hold a length";
-                return ReadOutcome.Corrupt;
+                return completed ? ReadOutcome.TornTail : ReadOutcome.Corrupt;
             }
 
             ReadOnlySpan<byte> header = ReadAhead(handle, _readPos, RecordFormat.HeaderSize, end);
@@ -112,7 +117,7 @@ public sealed partial class DiskQueue
             if (length > remaining - RecordFormat.HeaderSize)
             {
                 problem = $"torn record: length {length} but only {remaining - RecordFormat.HeaderSize} bytes follow";
-                return ReadOutcome.Corrupt;
+                return completed ? ReadOutcome.TornTail : ReadOutcome.Corrupt;
             }
 
             byte[] payload;

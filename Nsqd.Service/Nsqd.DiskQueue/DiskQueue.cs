@@ -31,6 +31,7 @@ public sealed partial class DiskQueue : IBackendQueue
     private long _writePos;
     private long _opsSinceSync;
     private long _corruptSegments;
+    private long _tornTails;
     private bool _closed;
 
     // Open handles, kept across calls so the hot path is a single syscall.
@@ -93,6 +94,9 @@ public sealed partial class DiskQueue : IBackendQueue
 
     /// <summary>How many segments were found corrupt and renamed to <c>.bad</c> since start.</summary>
     public long CorruptSegments => Interlocked.Read(ref _corruptSegments);
+
+    /// <summary>How many segments ended in a partial record (a crash mid-write) and were truncated since start.</summary>
+    public long TornTails => Interlocked.Read(ref _tornTails);
 
     /// <inheritdoc />
     public void Put(ReadOnlySpan<byte> record)

@@ -12,6 +12,12 @@ internal enum ReadOutcome
     /// <summary>A completed segment's file does not exist (deleted before a crash, or by hand).</summary>
     Missing,
 
+    /// <summary>
+    /// A completed segment ends in a partial record (a write cut short by a crash): everything before it is intact,
+    /// the partial record was never acknowledged. The file is truncated to its last whole record.
+    /// </summary>
+    TornTail,
+
     /// <summary>Invalid length, torn or short record: the segment is bad.</summary>
     Corrupt,
 }

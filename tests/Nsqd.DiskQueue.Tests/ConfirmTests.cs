@@ -132,6 +132,38 @@ public sealed class ConfirmTests : IDisposable
     }
 
     [Fact]
+    public void A_torn_tail_is_truncated_and_unconfirmed_records_before_it_are_read_again()
+    {
+        using (DiskQueue queue = Open(_dir))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                queue.Put(Record(i));
+            }
+        }
+
+        // A crash cut the third record short, and the metadata predates all three.
+        string segment = _dir.File(Segment(0));
+        File.WriteAllBytes(segment, File.ReadAllBytes(segment)[..(2 * RecordBytes + 7)]);
+        File.WriteAllText(_dir.File(Meta), "0\n0,0\n0,0\n");
+
+        using (DiskQueue queue = Open(_dir, confirmReads: true, log: []))
+        {
+            Assert.Equal(2, queue.Depth);
+            ReadToken(queue, out int first);
+            ReadToken(queue, out int second);
+            Assert.Equal((0, 1), (first, second));
+            Assert.False(queue.TryRead(out _, out _));
+            Assert.Equal(1, queue.TornTails);
+            Assert.Equal(0, queue.CorruptSegments);
+            Assert.Equal(2 * RecordBytes, new FileInfo(segment).Length); // truncated, kept while unconfirmed
+        }
+
+        using DiskQueue reopened = Open(_dir, confirmReads: true);
+        Assert.Equal([0, 1], Drain(reopened).Select(IndexOf));
+    }
+
+    [Fact]
     public void Flush_writes_fsyncs_without_touching_the_metadata()
     {
         using DiskQueue queue = Open(_dir);

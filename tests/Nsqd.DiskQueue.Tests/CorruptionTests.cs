@@ -15,7 +15,8 @@ public sealed class CorruptionTests : IDisposable
     /// <summary>
     /// A crash can leave the last record half-written. Cut the segment at every byte offset of
     /// its last record and reopen with meta claiming the full write position, a stale one, or no
-    /// meta at all: every complete record must still be served, and the queue must stay usable.
+    /// meta at all: every complete record must still be served, the torn tail is truncated (not
+    /// the whole segment moved aside), and the queue must stay usable.
     /// </summary>
     [Theory]
     [MemberData(nameof(MetaVariants))]
@@ -54,7 +55,9 @@ public sealed class CorruptionTests : IDisposable
             int complete = cut / RecordBytes;
             Assert.Equal(Enumerable.Range(0, complete), Drain(queue).Select(IndexOf));
             Assert.Equal(0, queue.Depth);
-            Assert.Equal(cut % RecordBytes == 0 ? 0 : 1, queue.CorruptSegments);
+            Assert.Equal(0, queue.CorruptSegments);
+            Assert.Equal(cut % RecordBytes == 0 ? 0 : 1, queue.TornTails);
+            Assert.DoesNotContain(dir.FileNames(), f => f.EndsWith(".bad", StringComparison.Ordinal) && f != Meta + ".bad");
 
             queue.Put(Record(99));
             Assert.True(queue.TryRead(out byte[]? fresh));

@@ -57,6 +57,8 @@ public sealed class AdminServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(http, lo => httpListen = lo));
         AddServices(builder.Services, options);
         _app = builder.Build();
+        // nsqadmin gzips its answers for clients that accept it; so do we (pages, API and proxied answers alike).
+        _app.UseResponseCompression();
         configureApp?.Invoke(_app);
         AdminApi.Map(_app);
         PageEndpoints.Map(_app);
@@ -101,6 +103,7 @@ public sealed class AdminServer : IAsyncDisposable
             .LoadFromMemory(ProxyConfigFactory.Routes(options), ProxyConfigFactory.Clusters(options, []))
             .AddServiceDiscoveryDestinationResolver();
         services.AddRazorComponents();
+        services.AddResponseCompression(o => o.MimeTypes = [.. Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes, "application/json; charset=utf-8"]);
     }
 #pragma warning restore EXTEXP0001
 

@@ -169,3 +169,21 @@ public sealed class AdminApiTests(ProxyClusterFixture fixture) : IClassFixture<P
         await cluster.WaitForProxyAsync();
     }
 }
+
+/// <summary>Answers are gzip-compressed for clients that accept it, as nsqadmin's are.</summary>
+public sealed class CompressionTests(ProxyClusterFixture fixture) : IClassFixture<ProxyClusterFixture>
+{
+    [Fact]
+    public async Task Pages_and_api_are_gzipped_when_accepted()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = fixture.Cluster.AdminUri };
+        foreach (var path in new[] { "/", "/api/nodes", "/static/admin.js" })
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Get, path);
+            req.Headers.AcceptEncoding.ParseAdd("gzip");
+            using var res = await http.SendAsync(req);
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            Assert.Equal("gzip", Assert.Single(res.Content.Headers.ContentEncoding));
+        }
+    }
+}

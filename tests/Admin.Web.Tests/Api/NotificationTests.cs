@@ -24,7 +24,7 @@ public sealed class NotificationTests
             received.Enqueue(await r.ReadFromJsonAsync<JsonElement>());
             return Results.Ok();
         });
-        await receiver.StartAsync();
+        await Task.Run(() => receiver.StartAsync());
         var endpoint = receiver.Urls.Single() + "/notify";
         await using var cluster = await TestCluster.StartAsync(lookups: 1, brokers: 1, configure: o => o.NotificationHttpEndpoint = endpoint);
         var topic = TestCluster.NewTopic("note");

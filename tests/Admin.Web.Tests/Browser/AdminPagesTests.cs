@@ -160,7 +160,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         Assert.False((await TestCluster.TopicStatsAsync(broker, topic))!.Value.GetProperty("paused").GetBoolean());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete Topic" }).ClickAsync();
-        await page.WaitForURLAsync(Cluster.AdminUri.ToString());
+        await NavigatedAsync(page, Cluster.AdminUri.ToString());
         await Assertions.Expect(page.Locator($"tr.total[data-topic='{topic}']")).ToHaveCountAsync(0);
         Assert.Null(await TestCluster.TopicStatsAsync(broker, topic));
     }
@@ -183,7 +183,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("nodes"), FullPage = true });
 
         await page.Locator($"tr[data-node='{TestCluster.NodeKey(broker)}'] td a").First.ClickAsync();
-        await page.WaitForURLAsync($"**/nodes/{TestCluster.NodeKey(broker)}");
+        await NavigatedAsync(page, $"**/nodes/{TestCluster.NodeKey(broker)}");
         await Assertions.Expect(page.Locator($"tr.total[data-topic='{topic}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"tr[data-topic='{topic}'][data-channel='audit']")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("node"), FullPage = true });
@@ -221,12 +221,27 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await page.Locator("form[data-create] input[name=topic]").FillAsync(topic);
         await page.Locator("form[data-create] input[name=channel]").FillAsync("billing");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await page.WaitForURLAsync($"**/topics/{topic}");
+        await NavigatedAsync(page, $"**/topics/{topic}");
 
         await page.GotoAsync("/lookup");
         var row = page.Locator($"table.inactive tr[data-topic='{topic}']");
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(row).ToContainTextAsync("billing");
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("lookup"), FullPage = true });
+    }
+
+    /// <summary>Waits for the navigation an action or link starts; on a timeout says where the page is and what it shows.</summary>
+    private static async Task NavigatedAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException ex)
+        {
+            var flash = await page.Locator("#flash").TextContentAsync(new() { Timeout = 2_000 });
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("failed-navigation"), FullPage = true });
+            throw new TimeoutException($"no navigation to {url}: still at {page.Url}, flash \"{flash}\"", ex);
+        }
     }
 }

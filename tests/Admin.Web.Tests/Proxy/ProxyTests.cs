@@ -148,7 +148,7 @@ public sealed class HostedAdminTests
         await using var admin = Admin.Core.AdminServer.Create(options, [],
             b => Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.AddServiceDefaults(b),
             app => Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.MapDefaultEndpoints(app));
-        await admin.StartAsync();
+        await Task.Run(() => admin.StartAsync());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin.HttpEndPoint.Port}"), Timeout = TimeSpan.FromSeconds(30) };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
 

@@ -43,7 +43,8 @@ public sealed partial class NsqConsumer
                 foreach (var slot in _slots)
                 {
                     if (slot.Connection is not { IsClosed: false } connection) continue;
-                    var ready = DesiredReady(index++, open);
+                    // Never above what this nsqd accepts (max_rdy_count from IDENTIFY): more is E_INVALID and a closed connection.
+                    var ready = (int)Math.Min(DesiredReady(index++, open), connection.Identify is { MaxRdyCount: > 0 } id ? id.MaxRdyCount : int.MaxValue);
                     if (ready == slot.Ready) continue;
                     // Lowered RDY goes out before raised RDY, so the total never overshoots MaxInFlight while it moves.
                     if (ready < slot.Ready) work.Insert(0, (connection, ready));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -19,6 +20,7 @@ public sealed class NsqMessage
     private byte[] _frame;
     private int _length;
     private int _responded;
+    private int _released;
 
     private NsqMessage(NsqConnection connection, byte[] frame, int length, long timestampNs, ushort attempts)
     {
@@ -27,13 +29,24 @@ public sealed class NsqMessage
         Init(length, timestampNs, attempts);
     }
 
-    /// <summary>A message over <paramref name="frame"/> (rented from the shared ArrayPool; returned by <see cref="Release"/>).</summary>
-    internal static NsqMessage Rent(NsqConnection connection, byte[] frame, int length, long timestampNs, ushort attempts)
+    private const int MaxPooled = 16 * 1024;
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    /// <summary>A message holding a copy of <paramref name="data"/> (the frame after its header), reusing a recycled message and its buffer when one fits.</summary>
+    internal static NsqMessage Rent(NsqConnection connection, in ReadOnlySequence<byte> data, long timestampNs, ushort attempts)
     {
-        if (!Pool.TryDequeue(out var m)) return new NsqMessage(connection, frame, length, timestampNs, attempts);
-        m._connection = connection;
-        m._frame = frame;
-        m.Init(length, timestampNs, attempts);
+        var length = (int)data.Length;
+        if (!Pool.TryDequeue(out var m))
+        {
+            m = new NsqMessage(connection, new byte[Math.Max(256, (int)BitOperations.RoundUpToPowerOf2((uint)length))], length, timestampNs, attempts);
+        }
+        else
+        {
+            if (m._frame.Length < length) m._frame = new byte[(int)BitOperations.RoundUpToPowerOf2((uint)length)];
+            m._connection = connection;
+            m.Init(length, timestampNs, attempts);
+        }
+        data.CopyTo(m._frame);
         return m;
     }
 
@@ -41,6 +54,7 @@ public sealed class NsqMessage
     {
         _length = length;
         _responded = 0;
+        _released = 0;
         Attempts = attempts;
         Timestamp = DateTimeOffset.UnixEpoch.AddTicks(timestampNs / 100);
         Serializer = NsqJsonSerializer.Default;
@@ -49,16 +63,15 @@ public sealed class NsqMessage
     }
 
     /// <summary>
-    /// Gives the buffer and this object back for the next message. Only the consumer's own handler loop calls this,
+    /// Gives this object and its buffer back for a later message. Only the consumer's own handler loop calls this,
     /// once the handler has returned and the message is answered; a message handed out by ConsumeAsync is never
     /// recycled (the reader may keep it).
     /// </summary>
     internal void Release()
     {
-        var frame = Interlocked.Exchange(ref _frame, []);
-        if (frame.Length == 0) return;
-        ArrayPool<byte>.Shared.Return(frame);
-        if (Pool.Count < 4096) Pool.Enqueue(this);
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        if (_frame.Length > MaxKeptBuffer || Pool.Count >= MaxPooled) return;
+        Pool.Enqueue(this);
     }
 
     /// <summary>The message ID (16 hex characters).</summary>

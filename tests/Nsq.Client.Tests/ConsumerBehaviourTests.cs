@@ -184,4 +184,18 @@ public sealed class ConsumerBehaviourTests
         await consumer.StopAsync(cts.Token);
         await run;
     }
+
+    [Fact]
+    public async Task Rdy_is_capped_at_the_brokers_max_rdy_count()
+    {
+        await using var b = await TestBroker.StartAsync(o => o.MaxRdyCount = 50);
+        var topic = Topic();
+        await using var consumer = Consumer(topic, maxInFlight: 500, brokers: b);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = consumer.RunAsync((_, _) => ValueTask.CompletedTask, cts.Token);
+        await BrokerStats.WaitForReadyAsync(topic, r => r[0] is [50], "RDY 50, nsqd's max", b);
+        Assert.Equal(1, consumer.ConnectionCount);
+        await consumer.StopAsync(cts.Token);
+        await run;
+    }
 }

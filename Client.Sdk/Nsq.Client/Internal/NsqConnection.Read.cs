@@ -67,7 +67,11 @@ internal sealed partial class NsqConnection
                     _logger.LogWarning("nsqd {EndPoint}: {Error}", EndPoint, error.Message);
                     break;
                 }
-                Dequeue()?.SetException(error);
+                // A fatal error answers the oldest command if there is one (PUB → E_BAD_TOPIC); otherwise it is about
+                // a command nsqd does not answer (RDY, FIN) and only closes the connection.
+                PendingResponse? failed;
+                lock (_pending) _pending.TryDequeue(out failed);
+                failed?.SetException(error);
                 Abort(error);
                 break;
             case FrameType.Message:
@@ -78,15 +82,14 @@ internal sealed partial class NsqConnection
         }
     }
 
-    /// <summary>Copies the message into a pooled buffer (the read buffer is reused at once) and hands it on.</summary>
+    /// <summary>Copies the message into a recycled buffer (the read buffer is reused at once) and hands it on.</summary>
     private async ValueTask DispatchAsync(ReadOnlySequence<byte> data)
     {
-        var length = (int)data.Length;
-        if (length < MessageLayout.HeaderLength) throw new InvalidDataException("malformed message frame");
-        var bytes = ArrayPool<byte>.Shared.Rent(length);
-        data.CopyTo(bytes);
-        MessageLayout.TryReadHeader(bytes.AsSpan(0, length), out var timestamp, out var attempts, out _);
-        var message = NsqMessage.Rent(this, bytes, length, timestamp, attempts);
+        if (data.Length < MessageLayout.HeaderLength) throw new InvalidDataException("malformed message frame");
+        Span<byte> header = stackalloc byte[MessageLayout.HeaderLength];
+        data.Slice(0, MessageLayout.HeaderLength).CopyTo(header);
+        MessageLayout.TryReadHeader(header, out var timestamp, out var attempts, out _);
+        var message = NsqMessage.Rent(this, data, timestamp, attempts);
         if (_onMessage is null)
         {
             _logger.LogWarning("nsqd {EndPoint}: message {Id} on a connection without a consumer", EndPoint, message.Id);

@@ -6,36 +6,30 @@ using System.Runtime.CompilerServices;
 namespace Nsq.Client.Internal;
 
 /// <summary>
-/// The write side. Commands are encoded under a lock into an in-memory pipe and the caller returns at once (the
-/// synchronous fast path: no await, no allocation, when the lock is free and the pipe is below its limit); one send
-/// loop moves whatever has accumulated to the socket in a single write, so a burst of FINs or PUBs costs one syscall.
-/// Back-pressure: when more than <see cref="PauseWriterThreshold"/> bytes are unsent, writers wait (holding the lock,
-/// so the others queue behind it) until the send loop has drained below half of that.
-/// Commands nsqd answers register a <see cref="PendingResponse"/> in the FIFO in the same locked step as their bytes,
-/// so the FIFO order is the wire order; a timer fails the connection when the oldest answer is overdue.
+/// The write side. Commands are encoded under a lock straight into the socket's buffered writer; the lock is taken
+/// without waiting when it is free (the synchronous fast path: no await, no allocation). Commands nsqd answers (PUB,
+/// MPUB, DPUB, SUB, CLS) are flushed at once by the caller, so a publish costs no thread hop before it is on the wire.
+/// Commands it does not answer (FIN, REQ, TOUCH, RDY, NOP) are only buffered and one flush is queued for all of them,
+/// so a burst of FINs leaves in one write. Back-pressure: an immediate flush waits for the socket while holding the
+/// lock, so every other writer waits behind it; buffered-only commands are bounded by RDY (one FIN per delivered message).
+/// Answered commands register a <see cref="PendingResponse"/> in the FIFO in the same locked step as their bytes, so the
+/// FIFO order is the wire order; a timer fails the connection when the oldest answer is overdue.
 /// </summary>
-internal sealed partial class NsqConnection
+internal sealed partial class NsqConnection : IThreadPoolWorkItem
 {
-    private const int PauseWriterThreshold = 4 * 1024 * 1024;
-
-    private readonly Pipe _out = new(new PipeOptions(
-        pauseWriterThreshold: PauseWriterThreshold,
-        resumeWriterThreshold: PauseWriterThreshold / 2,
-        minimumSegmentSize: 16 * 1024,
-        useSynchronizationContext: false));
-
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<PendingResponse> _pending = new();
     private readonly TimeSpan _commandTimeout;
     private readonly Timer? _deadlines;
+    private bool _flushQueued;
 
-    /// <summary>Writes a command that nsqd answers and waits for that answer (null for <c>OK</c>).</summary>
+    /// <summary>Writes a command that nsqd answers, flushes it, and waits for the answer (null for <c>OK</c>).</summary>
     /// <exception cref="NsqException">nsqd answered with an error frame, the answer was overdue, or the connection closed first.</exception>
     public ValueTask<byte[]?> SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
     {
         var pending = PendingResponse.Rent();
         pending.DeadlineMs = Environment.TickCount64 + (long)_commandTimeout.TotalMilliseconds;
-        var written = WriteCoreAsync(write, state, pending, cancellationToken);
+        var written = WriteCoreAsync(write, state, pending, flushNow: true, cancellationToken);
         if (!written.IsCompletedSuccessfully) return AfterSlowWriteAsync(written, pending, cancellationToken);
         return cancellationToken.CanBeCanceled ? new ValueTask<byte[]?>(pending.Task.AsTask().WaitAsync(cancellationToken)) : pending.Task;
     }
@@ -48,21 +42,32 @@ internal sealed partial class NsqConnection
             : await pending.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Writes a command that nsqd does not answer on success (FIN, REQ, TOUCH, RDY, NOP).</summary>
+    /// <summary>Buffers a command that nsqd does not answer on success (FIN, REQ, TOUCH, RDY, NOP); a queued flush sends it.</summary>
     /// <exception cref="NsqException">The connection is closed.</exception>
     public ValueTask WriteAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
-        => WriteCoreAsync(write, state, null, cancellationToken);
+        => WriteCoreAsync(write, state, null, flushNow: false, cancellationToken);
 
-    private ValueTask WriteCoreAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending, CancellationToken cancellationToken)
+    private ValueTask WriteCoreAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending, bool flushNow, CancellationToken cancellationToken)
     {
-        if (!_writeLock.Wait(0)) return WriteContendedAsync(write, state, pending, cancellationToken);
+        if (!_writeLock.Wait(0)) return WriteContendedAsync(write, state, pending, flushNow, cancellationToken);
         var release = true;
         try
         {
-            var flush = WriteLocked(write, state, pending);
+            WriteLocked(write, state, pending);
+            if (!flushNow)
+            {
+                QueueFlush();
+                return default;
+            }
+            var flush = _writer.FlushAsync(CancellationToken.None);
             if (flush.IsCompletedSuccessfully) return default;
             release = false;
             return AwaitFlushAndReleaseAsync(flush);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            Abort(ex);
+            throw ClosedError(ex);
         }
         finally
         {
@@ -71,12 +76,19 @@ internal sealed partial class NsqConnection
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteContendedAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending, CancellationToken cancellationToken)
+    private async ValueTask WriteContendedAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending, bool flushNow, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WriteLocked(write, state, pending).ConfigureAwait(false);
+            WriteLocked(write, state, pending);
+            if (flushNow) await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            else QueueFlush();
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            Abort(ex);
+            throw ClosedError(ex);
         }
         finally
         {
@@ -91,49 +103,57 @@ internal sealed partial class NsqConnection
         {
             await flush.ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            Abort(ex);
+            throw ClosedError(ex);
+        }
         finally
         {
             _writeLock.Release();
         }
     }
 
-    /// <summary>Under the write lock: register the answer's slot, encode, and publish the bytes to the send loop.</summary>
-    private ValueTask<FlushResult> WriteLocked<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending)
+    /// <summary>Under the write lock: register the answer's slot and encode.</summary>
+    private void WriteLocked<TState>(Action<IBufferWriter<byte>, TState> write, TState state, PendingResponse? pending)
     {
         lock (_pending)
         {
             if (IsClosed) throw ClosedError(null);
             if (pending is not null) _pending.Enqueue(pending);
         }
-        write(_out.Writer, state);
-        return _out.Writer.FlushAsync(CancellationToken.None);
+        write(_writer, state);
     }
 
-    /// <summary>Moves everything written so far to the socket in one go, until the connection closes.</summary>
-    private async Task SendLoopAsync()
+    /// <summary>Under the write lock: one flush on the thread pool for everything buffered until it runs.</summary>
+    private void QueueFlush()
     {
-        await Task.Yield();
-        var reader = _out.Reader;
+        if (_flushQueued) return;
+        _flushQueued = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = FlushQueuedAsync();
+
+    private async Task FlushQueuedAsync()
+    {
+        if (!_writeLock.Wait(0)) await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled) break;
-                var buffer = result.Buffer;
-                foreach (var segment in buffer)
-                    await _stream.WriteAsync(segment).ConfigureAwait(false);
-                await _stream.FlushAsync().ConfigureAwait(false);
-                reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted) break;
-            }
+            _flushQueued = false;
+            if (!IsClosed) await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (IsIoFailure(ex))
         {
             Abort(ex);
         }
-        await reader.CompleteAsync().ConfigureAwait(false);
+        finally
+        {
+            _writeLock.Release();
+        }
     }
+
+    private static bool IsIoFailure(Exception ex) => ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException or NotSupportedException;
 
     /// <summary>Answers come in order, so an overdue oldest answer means nsqd (or the path to it) is stuck: fail them all.</summary>
     private void CheckDeadlines()

@@ -21,12 +21,12 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly TimeSpan _readTimeout;
     private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private readonly Func<NsqConnection, NsqMessage, ValueTask>? _onMessage;
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
-    private Task _sendLoop = Task.CompletedTask;
     private int _closed;
 
     private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, TimeSpan readTimeout, TimeSpan commandTimeout)
@@ -34,6 +34,7 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         _socket = socket;
         _stream = stream;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true, minimumBufferSize: 16 * 1024));
         EndPoint = endPoint;
         _logger = logger;
         _onMessage = onMessage;
@@ -96,7 +97,6 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         var readTimeout = settings.HeartbeatInterval > TimeSpan.Zero ? (settings.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
         var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, readTimeout, settings.CommandTimeout) { Identify = identify };
         connection._readLoop = connection.ReadLoopAsync();
-        connection._sendLoop = connection.SendLoopAsync();
         return connection;
     }
 
@@ -115,7 +115,6 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         }
         _stop.Cancel();
         _deadlines?.Dispose();
-        _out.Reader.CancelPendingRead();
         var failure = error as NsqException ?? ClosedError(error);
         foreach (var p in waiting) p.SetException(failure);
         if (error is not null) _logger.LogDebug(error, "nsqd {EndPoint}: connection closed", EndPoint);
@@ -146,7 +145,7 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         Abort(null);
         try
         {
-            await Task.WhenAll(_readLoop, _sendLoop).ConfigureAwait(false);
+            await _readLoop.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -52,6 +52,8 @@ internal sealed class LoadGenOptions
     public TimeSpan Progress { get; set; }
     /// <summary>Create the channel (one SUB, then disconnect) before writing, like nsq's bench.sh does over HTTP.</summary>
     public bool? CreateChannel { get; set; }
+    /// <summary>Writer/reader through Nsq.Client instead of raw frames (<c>--client sdk</c>; default from NSQ_LOADGEN_CLIENT).</summary>
+    public bool Sdk { get; set; } = Environment.GetEnvironmentVariable("NSQ_LOADGEN_CLIENT") == "sdk";
 
     public TimeSpan EffectiveIdleExit => IdleExit ?? (Mode == LoadGenMode.Both ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
     public bool EffectiveCreateChannel => CreateChannel ?? Mode == LoadGenMode.Both;
@@ -72,6 +74,8 @@ internal sealed class LoadGenOptions
           --idle-exit <duration>            reader stops after this long without a message (0 = off;
                                             default 0, 1s in both mode); the duration then ends at the last message
           --progress <duration>             reader: print the running count to stderr this often (0 = off)
+          --client raw|sdk                  writer/reader with raw frames (default) or through Nsq.Client
+                                            (default from the NSQ_LOADGEN_CLIENT environment variable)
           --create-channel[=true|false]     SUB once before writing so the channel exists (default: true in both mode)
         lookup mode (GET /lookup?topic=<topic> over keep-alive HTTP/1.1, one request in flight per connection):
           --lookupd-http-address <host:port> default 127.0.0.1:4161
@@ -132,6 +136,10 @@ internal sealed class LoadGenOptions
                 case "warmup": o.Warmup = GoDuration.Parse(Next()); break;
                 case "register":
                     o.Register = value is null || bool.Parse(value);
+                    break;
+                case "client":
+                    var client = Next();
+                    o.Sdk = client == "sdk" ? true : client == "raw" ? false : throw new FormatException($"unknown client {client} (raw or sdk)");
                     break;
                 case "create-channel":
                     o.CreateChannel = value is null || bool.Parse(value);

@@ -48,15 +48,15 @@ internal static class Program
             if (o.Mode is LoadGenMode.Writer or LoadGenMode.Both)
             {
                 if (o.EffectiveCreateChannel) await ReaderBench.CreateChannelAsync(o, endPoint).ConfigureAwait(false);
-                failed |= await ReportAsync(await WriterBench.RunAsync(o, endPoint).ConfigureAwait(false)).ConfigureAwait(false);
+                failed |= await ReportAsync(await (o.Sdk ? SdkWriterBench.RunAsync(o) : WriterBench.RunAsync(o, endPoint)).ConfigureAwait(false)).ConfigureAwait(false);
             }
             if (o.Mode is LoadGenMode.Reader or LoadGenMode.Both)
             {
-                failed |= await ReportAsync(await ReaderBench.RunAsync(o, endPoint).ConfigureAwait(false)).ConfigureAwait(false);
+                failed |= await ReportAsync(await (o.Sdk ? SdkReaderBench.RunAsync(o) : ReaderBench.RunAsync(o, endPoint)).ConfigureAwait(false)).ConfigureAwait(false);
             }
             return failed ? 1 : 0;
         }
-        catch (Exception ex) when (ex is SocketException or IOException or FormatException or InvalidDataException)
+        catch (Exception ex) when (ex is SocketException or IOException or FormatException or InvalidDataException or Nsq.Client.NsqException)
         {
             await Console.Error.WriteLineAsync($"FATAL: {o.TcpAddress}: {ex.Message}").ConfigureAwait(false);
             return 1;

@@ -5,7 +5,7 @@
 #
 # Each trial starts Nsqd.Service --durability=durable on a fresh data path; 4 publishers send PUB, MPUB (1-99
 # messages) and short DPUBs and record a message only once its OK arrived; a consumer finishes nine in ten messages and
-# leaves the rest in flight; the broker is killed with SIGKILL 0.3-2 s in; it is restarted on the same data path and
+# leaves the rest in flight; the broker is killed with SIGKILL 0.3-2 s after the first OK; it is restarted on the same data path and
 # the channel drained. Prints acknowledged / recovered / missing / duplicates per trial and the total missing; exits 1
 # if any acknowledged message is missing.
 # Environment: CRASH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-crash), SKIP_BUILD=1 reuses the build.

@@ -9,7 +9,7 @@ public sealed record CrashTrialResult(int Trial, int Acknowledged, int FinishedB
     int Duplicates, TimeSpan KilledAfter)
 {
     public override string ToString() =>
-        $"trial={Trial} killed_after={KilledAfter.TotalMilliseconds:F0}ms acknowledged={Acknowledged} " +
+        $"trial={Trial} killed_after_first_ok={KilledAfter.TotalMilliseconds:F0}ms acknowledged={Acknowledged} " +
         $"finished_before_crash={FinishedBeforeCrash} recovered={Recovered} missing={Missing} duplicates={Duplicates}";
 }
 
@@ -44,6 +44,10 @@ public static class CrashTrial
                 var pubSeed = rng.Next();
                 tasks.Add(Task.Run(() => PublishAsync(broker, trial, publisher, pubSeed, acked, stop.Token), CancellationToken.None));
             }
+            // The random moment counts from the first acknowledgement, so that a slow start cannot make a trial empty.
+            var started = Environment.TickCount64;
+            while (acked.IsEmpty && Environment.TickCount64 - started < 30_000 && !tasks.TrueForAll(t => t.IsCompleted))
+                await Task.Delay(10, ct).ConfigureAwait(false);
             await Task.Delay(killAfter, ct).ConfigureAwait(false);
             await broker.KillHardAsync().ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Nsqd.Core.Tests.Infrastructure;
+using OpenTelemetry.Trace;
+using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
+
+namespace Nsq.Client.Hosting.Tests;
+
+/// <summary>The spans and metrics a publish and a handled message produce, seen through BCL listeners.</summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Publish_and_process_produce_messaging_spans_and_metrics()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var topic = Topic();
+        using var spans = new SpanRecorder(topic);
+        using var metrics = new MetricRecorder(topic);
+
+        var received = new Received();
+        var builder = Builder(("ConnectionStrings:nsq", $"nsqd={broker.Tcp}"));
+        builder.Services.AddSingleton(received);
+        builder.AddNsqProducer("nsq");
+        builder.AddNsqConsumer<Order, OrderHandler>("nsq", topic, "ch", configureOptions: o => o with { RequeueDelay = TimeSpan.Zero });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var publisher = host.Services.GetRequiredService<INsqPublisher>();
+        await publisher.PublishAsync(topic, new Order(1, "book"));
+        await publisher.PublishAsync(topic, new Order(2, "fail-once"));
+        await WaitUntilAsync(() => received.Count.Count == 2, "both orders handled");
+        await WaitUntilAsync(() => metrics.Sum(NsqClientTelemetry.FinishedMetric) == 2, "two finished");
+        await host.StopAsync();
+
+        var send = spans.Where("send " + topic);
+        Assert.Equal(2, send.Count);
+        Assert.All(send, s =>
+        {
+            Assert.Equal(ActivityKind.Producer, s.Kind);
+            Assert.Equal("nsq", s.GetTagItem("messaging.system"));
+            Assert.Equal(topic, s.GetTagItem("messaging.destination.name"));
+            Assert.Equal("send", s.GetTagItem("messaging.operation.type"));
+        });
+        var process = spans.Where("process " + topic);
+        Assert.Equal(3, process.Count); // order 1, order 2's failed first attempt, its retry
+        Assert.All(process, s =>
+        {
+            Assert.Equal(ActivityKind.Consumer, s.Kind);
+            Assert.Equal("ch", s.GetTagItem("messaging.consumer.group.name"));
+            Assert.Equal(16, ((string)s.GetTagItem("messaging.message.id")!).Length);
+        });
+        var failed = Assert.Single(process, s => s.Status == ActivityStatusCode.Error);
+        Assert.Equal(typeof(InvalidOperationException).FullName, failed.GetTagItem("error.type"));
+
+        Assert.Equal(2, metrics.Sum(NsqClientTelemetry.PublishedMetric));
+        Assert.Equal(3, metrics.Sum(NsqClientTelemetry.ReceivedMetric));
+        Assert.Equal(2, metrics.Sum(NsqClientTelemetry.FinishedMetric));
+        Assert.Equal(1, metrics.Sum(NsqClientTelemetry.RequeuedMetric));
+        Assert.Equal(3, metrics.Count(NsqClientTelemetry.ProcessDurationMetric));
+        Assert.Equal(2, metrics.Count(NsqClientTelemetry.PublishDurationMetric));
+    }
+
+    [Fact]
+    public void Aspire_registration_subscribes_OpenTelemetry_to_the_source_and_meter()
+    {
+        var builder = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"));
+        builder.AddNsqProducer("nsq");
+        using var host = builder.Build();
+        // Building the tracer provider makes OpenTelemetry listen to the sources it was told about.
+        Assert.NotNull(host.Services.GetService<TracerProvider>());
+        using var activity = NsqClientTelemetry.Source.StartActivity("probe");
+        Assert.NotNull(activity);
+    }
+
+    /// <summary>Every span of the hosting source whose destination is <c>topic</c>.</summary>
+    private sealed class SpanRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<Activity> _spans = new();
+
+        public SpanRecorder(string topic)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = s => s.Name == NsqClientTelemetry.ActivitySourceName,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = a =>
+                {
+                    if ((string?)a.GetTagItem("messaging.destination.name") == topic) _spans.Enqueue(a);
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public List<Activity> Where(string name) => [.. _spans.Where(s => s.DisplayName == name)];
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Every measurement of the hosting meter tagged with <c>topic</c>, per instrument.</summary>
+    private sealed class MetricRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
+
+        public MetricRecorder(string topic)
+        {
+            _listener.InstrumentPublished = (i, l) =>
+            {
+                if (i.Meter.Name == NsqClientTelemetry.MeterName) l.EnableMeasurementEvents(i);
+            };
+            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags, topic));
+            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags, topic));
+            _listener.Start();
+        }
+
+        public double Sum(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Sum() : 0;
+
+        public int Count(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Count : 0;
+
+        private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, string topic)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name" && (string?)tag.Value == topic)
+                    _values.GetOrAdd(instrument.Name, _ => new()).Enqueue(value);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

@@ -135,6 +135,29 @@
 
   document.querySelectorAll("figure[data-chart]").forEach(poll);
 
+  // --- live tables ------------------------------------------------------------------------------------------
+  // Regions marked data-live are re-rendered by the server every few seconds (the page fetched again, those regions
+  // swapped), so the tables move with the charts without a reload.
+  var live = document.querySelectorAll("[data-live]");
+  if (live.length) {
+    (function refresh() {
+      setTimeout(function () {
+        fetch(location.href, { headers: { "Accept": "text/html" } })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            if (!html) return;
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            document.querySelectorAll("[data-live]").forEach(function (el) {
+              var fresh = doc.querySelector('[data-live="' + el.dataset.live + '"]');
+              if (fresh) el.innerHTML = fresh.innerHTML;
+            });
+          })
+          .catch(function () { /* next refresh retries */ })
+          .finally(refresh);
+      }, 3000);
+    })();
+  }
+
   // --- counter ------------------------------------------------------------------------------------------------
   var counter = document.querySelector("[data-counter]");
   if (counter) {

@@ -42,6 +42,12 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("tr.total[data-node='*'] [data-field=depth]")).ToHaveTextAsync("10");
         await Assertions.Expect(page.Locator($"tr[data-node='{TestCluster.NodeKey(Cluster.Brokers[0])}'] td.num").First).ToHaveTextAsync("7");
         await Assertions.Expect(page.Locator($"tr[data-node='{TestCluster.NodeKey(Cluster.Brokers[1])}'] td.num").First).ToHaveTextAsync("3");
+
+        // The tables follow the cluster without a reload.
+        await page.EvaluateAsync("() => window.sameDocument = true");
+        await TestCluster.PublishAsync(Cluster.Brokers[1], topic, 5);
+        await Assertions.Expect(page.Locator("tr.total[data-node='*'] [data-field=depth]")).ToHaveTextAsync("15");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded");
     }
 
     [Fact]

@@ -213,6 +213,8 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         // Connections first: their supervisors wait for them to end.
         NsqConnection[] connections;
         lock (_gate) connections = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>()];
+        // FINs still queued go out before the close, so nothing answered is delivered again.
+        foreach (var c in connections) await c.FlushQueuedAsync().WaitAsync(_options.ResponseTimeout).ConfigureAwait(false);
         foreach (var c in connections) await c.DisposeAsync().ConfigureAwait(false);
         Task[] background;
         lock (_gate) background = [.. new[] { _discovery, _rotation, _backoffTimer }.OfType<Task>(), .. _slots.Select(s => s.Supervisor).OfType<Task>()];

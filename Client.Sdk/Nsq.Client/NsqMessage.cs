@@ -110,7 +110,20 @@ public sealed class NsqMessage
     /// <exception cref="InvalidOperationException">The message was already answered.</exception>
     /// <exception cref="NsqException">The connection that delivered the message is closed (nsqd will redeliver it).</exception>
     public ValueTask FinishAsync(CancellationToken cancellationToken = default)
-        => AnswerAsync(static (o, s) => CommandWriter.Fin(o, s.Frame.AsSpan(MessageLayout.IdOffset, MessageId.Length)), 0, MessageOutcome.Finished, cancellationToken);
+    {
+        if (Interlocked.Exchange(ref _responded, 1) != 0)
+            throw new InvalidOperationException($"message {Id} was already finished or requeued");
+        try
+        {
+            // FINs are queued on the connection and written in bursts; nsqd does not answer them.
+            _connection.EnqueueFin(_frame.AsSpan(MessageLayout.IdOffset, MessageId.Length));
+        }
+        finally
+        {
+            Responded?.Invoke(this, MessageOutcome.Finished);
+        }
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Sends REQ: nsqd delivers the message again after <paramref name="delay"/> (0 = at once). Counts as a failure for

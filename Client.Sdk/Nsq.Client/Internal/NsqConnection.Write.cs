@@ -1,7 +1,11 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Nsq.Protocol.V2;
 
 namespace Nsq.Client.Internal;
 
@@ -21,7 +25,8 @@ internal sealed partial class NsqConnection : IThreadPoolWorkItem
     private readonly Queue<PendingResponse> _pending = new();
     private readonly TimeSpan _commandTimeout;
     private readonly Timer? _deadlines;
-    private bool _flushQueued;
+    private readonly ConcurrentQueue<Vector128<byte>> _fins = new();
+    private int _flushQueued;
 
     /// <summary>Writes a command that nsqd answers, flushes it, and waits for the answer (null for <c>OK</c>).</summary>
     /// <exception cref="NsqException">nsqd answered with an error frame, the answer was overdue, or the connection closed first.</exception>
@@ -125,23 +130,37 @@ internal sealed partial class NsqConnection : IThreadPoolWorkItem
         write(_writer, state);
     }
 
-    /// <summary>Under the write lock: one flush on the thread pool for everything buffered until it runs.</summary>
+    /// <summary>
+    /// FIN without taking the write lock: the 16 id bytes go on a lock-free queue that the next queued flush encodes in
+    /// one go (a handler loop finishing thousands of messages a second then costs one lock and one write per burst).
+    /// </summary>
+    /// <exception cref="NsqException">The connection is closed (nsqd redelivers the message).</exception>
+    public void EnqueueFin(ReadOnlySpan<byte> id)
+    {
+        if (IsClosed) throw ClosedError(null);
+        _fins.Enqueue(MemoryMarshal.Read<Vector128<byte>>(id));
+        QueueFlush();
+    }
+
+    /// <summary>One flush on the thread pool for everything buffered or queued until it runs.</summary>
     private void QueueFlush()
     {
-        if (_flushQueued) return;
-        _flushQueued = true;
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (Interlocked.Exchange(ref _flushQueued, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     void IThreadPoolWorkItem.Execute() => _ = FlushQueuedAsync();
 
-    private async Task FlushQueuedAsync()
+    /// <summary>Writes the queued FINs and flushes everything buffered; also called before a graceful close.</summary>
+    public async Task FlushQueuedAsync()
     {
         if (!_writeLock.Wait(0)) await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            _flushQueued = false;
-            if (!IsClosed) await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            // Cleared before draining: a FIN queued from here on schedules another flush.
+            Volatile.Write(ref _flushQueued, 0);
+            if (IsClosed) return;
+            WriteQueuedFins();
+            await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsIoFailure(ex))
         {
@@ -150,6 +169,16 @@ internal sealed partial class NsqConnection : IThreadPoolWorkItem
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private void WriteQueuedFins()
+    {
+        Span<byte> id = stackalloc byte[16];
+        while (_fins.TryDequeue(out var fin))
+        {
+            MemoryMarshal.Write(id, in fin);
+            CommandWriter.Fin(_writer, id);
         }
     }
 

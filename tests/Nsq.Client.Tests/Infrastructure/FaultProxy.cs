@@ -62,7 +62,15 @@ public sealed class FaultProxy : IAsyncDisposable
         }
         foreach (var (c, s) in pairs)
         {
-            c.Client.LingerState = new LingerOption(true, 0);
+            try
+            {
+                // A reset, as a broken network shows it, rather than an orderly close.
+                c.Client?.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                // The pump closed this pair already.
+            }
             c.Dispose();
             s.Dispose();
         }

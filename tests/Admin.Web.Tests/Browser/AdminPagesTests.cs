@@ -137,6 +137,9 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
             await Assertions.Expect(chart.Locator("[data-field=publish]")).Not.ToHaveTextAsync("–");
             // A few more points so the screenshot shows a line, not a dot.
             await page.WaitForFunctionAsync("() => parseInt(document.querySelector('figure[data-chart]').dataset.points) >= 6", null, new() { Timeout = 20_000 });
+            // And the table refreshed once, so that it agrees with the chart in the screenshot.
+            var depth = page.Locator("tr.total[data-node='*'] [data-field=depth]");
+            await Assertions.Expect(depth).Not.ToHaveTextAsync((await depth.TextContentAsync())!);
             await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("topic"), FullPage = true });
         }
         finally

@@ -17,10 +17,13 @@ var lookupds = Enumerable.Range(0, lookupCount)
     .Select(i => builder.AddNsqLookupd<Projects.Lookup_Service>($"nsqlookupd{i}").WithStore(store))
     .ToArray();
 
+// What apps get from WithReference(nsq): ConnectionStrings__nsq = nsqd=<every broker's TCP>;lookupd=<every lookup's HTTP>.
+var nsq = builder.AddNsqCluster("nsq").WithNodes(lookupds);
+
 // The brokers, each registering its topics and channels with every lookup.
 for (var i = 0; i < brokerCount; i++)
 {
-    builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds);
+    nsq.WithNodes(builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds));
 }
 
 // The admin UI (nsqadmin): reads the lookups, proxies the cluster's HTTP APIs; the one origin a browser needs.

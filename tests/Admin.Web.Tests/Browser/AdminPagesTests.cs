@@ -175,6 +175,34 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Tombstone_on_a_node_removes_that_producer_from_the_topic_page()
+    {
+        var topic = TestCluster.NewTopic("tomb");
+        var (victim, keeper) = (Cluster.Brokers[0], Cluster.Brokers[1]);
+        await TestCluster.PublishAsync(victim, topic, 2);
+        await TestCluster.PublishAsync(keeper, topic, 3);
+        await Cluster.WaitForProducersAsync(topic, 2);
+        var page = await fixture.NewPageAsync();
+        string? confirmation = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            confirmation = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await page.GotoAsync($"/topics/{topic}");
+        var victimRow = page.Locator($"table.producers tr[data-node='{TestCluster.NodeKey(victim)}']");
+        await Assertions.Expect(victimRow).ToBeVisibleAsync();
+
+        await victimRow.GetByRole(AriaRole.Button, new() { Name = "Tombstone" }).ClickAsync();
+
+        await Assertions.Expect(victimRow).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($"table.producers tr[data-node='{TestCluster.NodeKey(keeper)}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tr.total[data-node='*'] [data-field=depth]")).ToHaveTextAsync("3");
+        Assert.Contains($"Tombstone topic {topic} on {TestCluster.NodeKey(victim)}", confirmation, StringComparison.Ordinal);
+        Assert.Null(await TestCluster.TopicStatsAsync(victim, topic));
+    }
+
+    [Fact]
     public async Task Nodes_page_lists_both_brokers_and_a_node_page_lists_its_topics()
     {
         var topic = TestCluster.NewTopic("node");

@@ -29,4 +29,12 @@ for (var i = 0; i < brokerCount; i++)
 // The admin UI (nsqadmin): reads the lookups, proxies the cluster's HTTP APIs; the one origin a browser needs.
 builder.AddNsqAdmin<Projects.Admin_Service>("nsqadmin").WithLookupdHttp(lookupds);
 
+// A sample app on the SDK (Nsq.Client.Hosting): publishes and handles an order a second through the cluster's connection
+// string, so the dashboard shows its send/process spans and messaging metrics.
+builder.AddProject<Projects.Nsq_Samples_Worker>("sample-worker", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint()
+    .WithHttpHealthCheck("/health")
+    .WithReference(nsq)
+    .WaitForNodes(nsq);
+
 await builder.Build().RunAsync().ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed partial class DiskQueue
     /// go-diskqueue <c>handleReadError</c>: the segment at readFileNum is corrupt. Rename it to
     /// <c>.bad</c> (kept for inspection, never read again) and go on with the next file; if it was
     /// also the file being written, roll the writer first so new records land in a clean file.
+    /// With read confirmation the segment is copied instead (see below).
     /// </summary>
     private void HandleReadError(string problem)
     {
@@ -50,8 +51,18 @@ public sealed partial class DiskQueue
         string badPath = path + ".bad";
         try
         {
-            File.Move(path, badPath, overwrite: true);
-            Log($"moved corrupt segment {path} to {badPath}");
+            if (_confirmReads)
+            {
+                // Records of this segment read before the damage may still be unconfirmed (in flight): keep the file
+                // where a restart will look for them until the watermark leaves it, and set a copy aside.
+                File.Copy(path, badPath, overwrite: true);
+                Log($"copied corrupt segment {path} to {badPath}; the original goes once its records are confirmed");
+            }
+            else
+            {
+                File.Move(path, badPath, overwrite: true);
+                Log($"moved corrupt segment {path} to {badPath}");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -164,6 +164,41 @@ public sealed class ConfirmTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_segment_with_unconfirmed_records_is_copied_aside_and_kept_until_confirmed()
+    {
+        using (DiskQueue queue = Open(_dir, maxBytesPerFile: 100))
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                queue.Put(Record(i)); // segments 0 (0..2) and 1 (3..5)
+            }
+        }
+
+        // Damage the second record of segment 0: the first is read (and stays unconfirmed), the rest is skipped.
+        string segment = _dir.File(Segment(0));
+        byte[] bytes = File.ReadAllBytes(segment);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBytes), int.MaxValue);
+        File.WriteAllBytes(segment, bytes);
+
+        long first;
+        using (DiskQueue queue = Open(_dir, maxBytesPerFile: 100, confirmReads: true, log: []))
+        {
+            first = ReadToken(queue, out int index);
+            Assert.Equal(0, index);
+            ReadToken(queue, out int next);
+            Assert.Equal(3, next);
+            Assert.Equal(1, queue.CorruptSegments);
+            Assert.True(File.Exists(segment + ".bad"));
+            Assert.True(File.Exists(segment)); // record 0 is still in flight
+        }
+
+        // Closed without confirming (as a crash would leave it): record 0 comes back, then the damage is skipped again.
+        using DiskQueue reopened = Open(_dir, maxBytesPerFile: 100, confirmReads: true, log: []);
+        Assert.Equal([0, 3, 4, 5], Drain(reopened).Select(IndexOf));
+        Assert.NotEqual(0, first);
+    }
+
+    [Fact]
     public void Flush_writes_fsyncs_without_touching_the_metadata()
     {
         using DiskQueue queue = Open(_dir);

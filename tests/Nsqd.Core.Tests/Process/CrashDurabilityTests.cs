@@ -104,6 +104,46 @@ public sealed class CrashDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_moving_from_topic_to_channel_survive_kill_9()
+    {
+        const int total = 500;
+        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        {
+            // No channel yet: the topic keeps the messages in its own disk queue.
+            await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
+            for (var batch = 0; batch < total / 100; batch++)
+            {
+                var bodies = Enumerable.Range(batch * 100, 100).Select(i => (ReadOnlyMemory<byte>)Encoding.ASCII.GetBytes($"t{i}")).ToArray();
+                await pub.SendAsync(o => CommandWriter.Mpub(o, "hop", bodies));
+                Assert.Equal("OK", await pub.ReadResponseTextAsync());
+            }
+            // The channel appears: the topic drains into it; some messages go in flight, none is finished.
+            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
+            await sub.SendAsync(o => CommandWriter.Sub(o, "hop", "ch"));
+            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await sub.SendAsync(o => CommandWriter.Rdy(o, 50));
+            for (var i = 0; i < 50; i++) await sub.ReadMessageAsync(TimeSpan.FromSeconds(10));
+            await nsqd.KillAsync();
+        }
+
+        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        {
+            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
+            await sub.SendAsync(o => CommandWriter.Sub(o, "hop", "ch"));
+            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await sub.SendAsync(o => CommandWriter.Rdy(o, 1000));
+            var seen = new HashSet<string>();
+            while (seen.Count < total)
+            {
+                var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(10));
+                seen.Add(Encoding.ASCII.GetString(m.Body));
+                await sub.SendAsync(o => CommandWriter.Fin(o, Encoding.ASCII.GetBytes(m.Id)));
+            }
+            Assert.Equal(Enumerable.Range(0, total).Select(i => $"t{i}").ToHashSet(), seen);
+        }
+    }
+
+    [Fact]
     public async Task Topics_channels_and_paused_flags_survive_kill_9()
     {
         await using (var nsqd = await ServiceProcess.StartAsync(_data))

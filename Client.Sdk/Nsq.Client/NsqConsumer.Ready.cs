@@ -117,7 +117,8 @@ public sealed partial class NsqConsumer
     /// </summary>
     private Task OnOutcomeAsync(bool success)
     {
-        if (_options.MaxBackoffDuration <= TimeSpan.Zero) return Task.CompletedTask;
+        // The common case (a success outside backoff) must not take the lock: it runs once per message.
+        if (_options.MaxBackoffDuration <= TimeSpan.Zero || (success && Volatile.Read(ref _backoffLevel) == 0)) return Task.CompletedTask;
         TimeSpan wait;
         int generation;
         lock (_gate)

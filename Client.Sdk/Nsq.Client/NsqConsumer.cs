@@ -10,7 +10,7 @@ namespace Nsq.Client;
 /// Subscribes to one topic/channel on every configured nsqd, or on every nsqd the lookupds list for the topic. Each nsqd
 /// has a supervisor that connects, watches the connection and reconnects with exponential backoff when it is lost.
 /// MaxInFlight is spread over the open connections as go-nsq does (spec §9.3) and re-spread when they come and go.
-/// Delivered messages go through a bounded channel of MaxInFlight, so back-pressure is RDY itself. Read them with
+/// Delivered messages go through a channel that RDY bounds (at most MaxInFlight messages), so back-pressure is RDY itself. Read them with
 /// <see cref="ConsumeAsync(CancellationToken)"/> (answer each yourself) or <see cref="RunAsync(Func{NsqMessage, CancellationToken, ValueTask}, CancellationToken)"/>
 /// (FIN on success, REQ with backoff on exception); typed overloads deserialize bodies with the options' serializer.
 /// </summary>
@@ -64,7 +64,11 @@ public sealed partial class NsqConsumer : IAsyncDisposable
                 _slots.Add(new Slot(address, EndpointParser.Parse(address)));
         }
         _logger = options.LoggerFactory.CreateLogger<NsqConsumer>();
-        _messages = Channel.CreateBounded<NsqMessage>(new BoundedChannelOptions(options.MaxInFlight) { SingleReader = false, SingleWriter = false });
+        // Unbounded in type only: nsqd never has more than RDY unanswered messages out, and the sum of RDY is at most
+        // MaxInFlight (each connection's RDY is capped by max_rdy_count too), so at most MaxInFlight messages are ever
+        // queued here. That is the back-pressure policy: RDY, not a channel bound (a full channel would stall the read
+        // loop, and with it heartbeats).
+        _messages = Channel.CreateUnbounded<NsqMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         _onResponded = OnResponded;
         _onAnswering = OnAnsweringAsync;
         _settings = options.ToConnectionSettings();

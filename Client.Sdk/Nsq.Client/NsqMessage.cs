@@ -29,7 +29,6 @@ public sealed class NsqMessage
         Init(length, timestampNs, attempts);
     }
 
-    private const int MaxPooled = 16 * 1024;
     private const int MaxKeptBuffer = 64 * 1024;
 
     /// <summary>A message holding a copy of <paramref name="data"/> (the frame after its header), reusing a recycled message and its buffer when one fits.</summary>
@@ -70,7 +69,8 @@ public sealed class NsqMessage
     internal void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        if (_frame.Length > MaxKeptBuffer || Pool.Count >= MaxPooled) return;
+        // No count check: the pool never holds more messages than were alive at once, which RDY bounds.
+        if (_frame.Length > MaxKeptBuffer) return;
         Pool.Enqueue(this);
     }
 

@@ -145,7 +145,9 @@ internal sealed partial class NsqConnection : IThreadPoolWorkItem
     /// <summary>One flush on the thread pool for everything buffered or queued until it runs.</summary>
     private void QueueFlush()
     {
-        if (Interlocked.Exchange(ref _flushQueued, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        // A plain read first: while a flush is queued, FINs add no contended write to this field.
+        if (Volatile.Read(ref _flushQueued) == 0 && Interlocked.Exchange(ref _flushQueued, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     void IThreadPoolWorkItem.Execute() => _ = FlushQueuedAsync();

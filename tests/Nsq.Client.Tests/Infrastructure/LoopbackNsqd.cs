@@ -8,8 +8,8 @@ namespace Nsq.Client.Tests.Infrastructure;
 
 /// <summary>
 /// A fake nsqd that costs nothing per message, so an allocation measurement of the SDK is not polluted by a broker:
-/// it answers every PUB/MPUB/DPUB with OK, or after SUB sends the same pre-encoded message frames over and over while
-/// discarding what the client sends (FIN, RDY, NOP). Buffers are allocated once.
+/// it answers every PUB/MPUB/DPUB with OK, or after SUB sends the same pre-encoded message frames over and over, as many
+/// as RDY allows (a FIN frees one), as nsqd would. Buffers are allocated once.
 /// </summary>
 internal sealed class LoopbackNsqd : IAsyncDisposable
 {
@@ -18,14 +18,16 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _messages;
+    private readonly int _messageFrameLength;
     private readonly Task _accept;
 
-    public LoopbackNsqd(int messagesPerWrite = 256, int bodySize = 100)
+    public LoopbackNsqd(int messagesPerWrite = 64, int bodySize = 100)
     {
         var w = new ArrayBufferWriter<byte>();
         var body = new byte[bodySize];
         for (var i = 0; i < messagesPerWrite; i++) FrameWriter.WriteMessage(w, 1, 1, (ulong)i + 1, body);
         _messages = w.WrittenSpan.ToArray();
+        _messageFrameLength = _messages.Length / messagesPerWrite;
         _listener.Start();
         _accept = AcceptLoopAsync();
     }
@@ -60,7 +62,8 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
         var input = new byte[256 * 1024];
         var output = new byte[64 * 1024];
         int start = 0, end = 0;
-        Task? blast = null;
+        long ready = 0, inFlight = 0;
+        var perWrite = _messages.Length / _messageFrameLength;
         try
         {
             while (true)
@@ -71,6 +74,9 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
                 var written = 0;
                 while (TryCommand(input.AsSpan(start, end - start), out var consumed, out var reply))
                 {
+                    var line = input.AsSpan(start, consumed);
+                    if (line.StartsWith("FIN "u8)) inFlight--;
+                    else if (line.StartsWith("RDY "u8)) ready = long.Parse(line[4..^1], provider: null);
                     start += consumed;
                     if (reply is null) continue;
                     if (written + reply.Length > output.Length)
@@ -80,9 +86,13 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
                     }
                     reply.CopyTo(output, written);
                     written += reply.Length;
-                    if (reply == SubOk) blast ??= BlastAsync(socket);
                 }
                 if (written > 0) await socket.SendAsync(output.AsMemory(0, written), SocketFlags.None, _stop.Token);
+                while (ready - inFlight >= perWrite)
+                {
+                    await socket.SendAsync(_messages, SocketFlags.None, _stop.Token);
+                    inFlight += perWrite;
+                }
                 // Keep the unparsed tail at the front.
                 input.AsSpan(start, end - start).CopyTo(input);
                 (start, end) = (0, end - start);
@@ -92,10 +102,7 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
         {
         }
         socket.Dispose();
-        if (blast is not null) await blast.ConfigureAwait(false);
     }
-
-    private static readonly byte[] SubOk = Frame(FrameType.Response, "OK"u8);
 
     /// <summary>Parses one command (magic, IDENTIFY, PUB, MPUB, DPUB, SUB, or a bodiless one) and what to answer.</summary>
     private static bool TryCommand(ReadOnlySpan<byte> data, out int consumed, out byte[]? reply)
@@ -122,21 +129,9 @@ internal sealed class LoopbackNsqd : IAsyncDisposable
         }
         else if (line.StartsWith("SUB "u8))
         {
-            reply = SubOk;
+            reply = Ok;
         }
         return true;
-    }
-
-    private async Task BlastAsync(Socket socket)
-    {
-        await Task.Yield();
-        try
-        {
-            while (true) await socket.SendAsync(_messages, SocketFlags.None, _stop.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -163,6 +163,12 @@ internal sealed partial class Channel
             while (n < destination.Length && _queue.TryTake(out var m))
             {
                 // Spec §2.7: sample_rate drops the messages it does not sample (nsqd's behaviour, kept on purpose).
+                if (_deferred.HoldsLoaded(m.Id))
+                {
+                    // A ready copy left by a crash of a message the journal holds as deferred: not before its due time.
+                    _queue.Confirm(m);
+                    continue;
+                }
                 if (sample > 0 && Random.Shared.Next(100) > sample)
                 {
                     _queue.Confirm(m);

@@ -26,6 +26,7 @@ internal sealed class DeferredStore
     private readonly Storage.GroupCommit? _commit;
     private readonly int _memoryCapacity;
     private readonly Action<string> _onError;
+    private readonly HashSet<ulong> _loadedIds = [];
     private int _inMemory;
 
     public DeferredStore(IBackendQueue journal, int memoryCapacity, Storage.GroupCommit? commit, Action<string> onError)
@@ -37,10 +38,17 @@ internal sealed class DeferredStore
         Load();
     }
 
-    private readonly record struct Entry(Message? Message, long Token);
+    private readonly record struct Entry(Message? Message, long Token, ulong Id);
 
     public IBackendQueue Journal { get; }
     public int Count => _entries.Count;
+
+    /// <summary>
+    /// True when <paramref name="id"/> is a deferred message read back from the journal at startup and not yet due.
+    /// After a crash the ready queue can still hold the record such a message was deferred from (a REQ with delay, or
+    /// a due message moved back): that copy must not be delivered early — the journal's copy keeps the due time.
+    /// </summary>
+    public bool HoldsLoaded(ulong id) => _loadedIds.Count > 0 && _loadedIds.Contains(id);
 
     /// <summary>Defers <paramref name="m"/> until the monotonic time <paramref name="dueMs"/>.</summary>
     public void Add(Message m, long dueMs)
@@ -67,6 +75,7 @@ internal sealed class DeferredStore
         while (_entries.TryPeek(out var e, out var due) && due <= nowMs)
         {
             _entries.Dequeue();
+            _loadedIds.Remove(e.Id);
             token = e.Token;
             if (e.Message is { } held)
             {
@@ -99,6 +108,7 @@ internal sealed class DeferredStore
     /// <summary>Every deferred message with its due time, leaving the set empty (topic drain into channels).</summary>
     public void TakeAll(List<(Message Message, long DueMs, long Token)> into)
     {
+        _loadedIds.Clear();
         while (_entries.TryDequeue(out var e, out var due))
         {
             if (e.Message is { } held)
@@ -117,6 +127,7 @@ internal sealed class DeferredStore
     public void Clear()
     {
         _entries.Clear();
+        _loadedIds.Clear();
         _inMemory = 0;
         Journal.Empty();
     }
@@ -157,20 +168,22 @@ internal sealed class DeferredStore
                 Journal.Confirm(token);
                 continue;
             }
+            _loadedIds.Add(m.Id);
             Enqueue(m, token, now + Math.Max(0, dueUnixMs - unixNow));
         }
     }
 
     private void Enqueue(Message m, long token, long dueMs)
     {
+        var id = m.Id;
         if (token != 0 && _inMemory >= _memoryCapacity)
         {
             m.Release(); // the body is in the journal; read back when due
-            _entries.Enqueue(new Entry(null, token), dueMs);
+            _entries.Enqueue(new Entry(null, token, id), dueMs);
             return;
         }
         _inMemory++;
-        _entries.Enqueue(new Entry(m, token), dueMs);
+        _entries.Enqueue(new Entry(m, token, id), dueMs);
     }
 
     private static long ToUnixMs(long dueMs) => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (dueMs - Clock.NowMs);

@@ -62,6 +62,42 @@ public sealed class CrashDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_requeued_with_a_delay_keeps_its_due_time_across_kill_9()
+    {
+        var clock = Stopwatch.StartNew();
+        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        {
+            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
+            await sub.SendAsync(o => CommandWriter.Sub(o, "backoff", "ch"));
+            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
+            await pub.SendAsync(o => CommandWriter.Pub(o, "backoff", "retry-in-4s"u8));
+            Assert.Equal("OK", await pub.ReadResponseTextAsync());
+            await sub.SendAsync(o => CommandWriter.Rdy(o, 1));
+            var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(10));
+            clock.Restart();
+            await sub.SendAsync(o => CommandWriter.Req(o, Encoding.ASCII.GetBytes(m.Id), 4_000));
+            // REQ has no answer: a FIN of an unknown ID does, and is handled after the REQ.
+            await sub.SendAsync(o => CommandWriter.Fin(o, "0000000000000000"u8));
+            var (type, _) = await sub.ReadNonHeartbeatAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(FrameType.Error, type);
+            await nsqd.KillAsync();
+        }
+
+        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        {
+            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
+            await sub.SendAsync(o => CommandWriter.Sub(o, "backoff", "ch"));
+            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await sub.SendAsync(o => CommandWriter.Rdy(o, 10));
+            var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal("retry-in-4s", Encoding.ASCII.GetString(m.Body));
+            Assert.True(clock.ElapsedMilliseconds >= 3_900, $"delivered {clock.ElapsedMilliseconds} ms after the REQ, before its due time");
+            Assert.Equal(2, m.Attempts);
+        }
+    }
+
+    [Fact]
     public async Task In_flight_messages_are_redelivered_after_kill_9()
     {
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))

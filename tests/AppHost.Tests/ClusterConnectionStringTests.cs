@@ -39,3 +39,22 @@ public sealed partial class AppHostTests
         Assert.Equal(ClusterFixture.Lookups, cluster.Lookupds.Select(n => n.Name));
     }
 }
+
+/// <summary>The cluster resource follows the AppHost's size parameters (model only, nothing started).</summary>
+public sealed class ClusterResourceModelTests
+{
+    [Fact]
+    public async Task Cluster_lists_every_broker_and_lookup_the_parameters_ask_for()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NsqAspire_AppHost>(
+            ["--Nsq:Brokers=4", "--Nsq:Lookups=1", "--Nsq:Store=memory", $"--Nsq:DataRoot={Path.GetTempPath()}nsqaspire-model"]);
+        var cluster = Assert.Single(builder.Resources.OfType<NsqClusterResource>());
+        Assert.Equal("nsq", cluster.Name);
+        Assert.Equal(["nsqd0", "nsqd1", "nsqd2", "nsqd3"], cluster.Nsqds.Select(n => n.Name));
+        Assert.Equal(["nsqlookupd0"], cluster.Lookupds.Select(n => n.Name));
+        // Before endpoints are allocated the expression is a template over them, one per node.
+        var template = cluster.ConnectionStringExpression.ValueExpression;
+        Assert.StartsWith("nsqd=127.0.0.1:{nsqd0.bindings.tcp.port},", template, StringComparison.Ordinal);
+        Assert.EndsWith(";lookupd=http://127.0.0.1:{nsqlookupd0.bindings.http.port}", template, StringComparison.Ordinal);
+    }
+}

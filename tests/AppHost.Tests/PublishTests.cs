@@ -98,7 +98,7 @@ public sealed class PublishTests
             ["--Nsq:Brokers=4", "--Nsq:Lookups=1", "--Nsq:Store=memory", $"--Nsq:DataRoot={Path.GetTempPath()}nsqaspire-model"]);
         // Aspire adds a "<project>-rebuilder" helper per project resource; only ours count.
         var names = builder.Resources.Select(r => r.Name).Where(n => !n.EndsWith("-rebuilder", StringComparison.Ordinal)).Order().ToArray();
-        Assert.Equal(["nsqadmin", "nsqd0", "nsqd1", "nsqd2", "nsqd3", "nsqlookupd0"], names);
+        Assert.Equal(["nsq", "nsqadmin", "nsqd0", "nsqd1", "nsqd2", "nsqd3", "nsqlookupd0", "sample-worker"], names);
         var lookup = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "nsqlookupd0");
         Assert.False(lookup.TryGetAnnotationsOfType<ResourceRelationshipAnnotation>(out var relations)
             && relations.Any(r => r.Resource.Name.StartsWith("redis", StringComparison.Ordinal)), "memory store still references Redis");

@@ -40,9 +40,7 @@ public sealed class CrashDurabilityTests : IDisposable
         var clock = Stopwatch.StartNew();
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "later", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await using var sub = await SubscribeAsync(nsqd, "later", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
             await pub.SendAsync(o => CommandWriter.Dpub(o, "later", 4_000, "due-in-4s"u8));
             Assert.Equal("OK", await pub.ReadResponseTextAsync());
@@ -51,10 +49,7 @@ public sealed class CrashDurabilityTests : IDisposable
 
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "later", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
-            await sub.SendAsync(o => CommandWriter.Rdy(o, 10));
+            await using var sub = await SubscribeAsync(nsqd, "later", rdy: 10);
             var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(15));
             Assert.Equal("due-in-4s", Encoding.ASCII.GetString(m.Body));
             Assert.True(clock.ElapsedMilliseconds >= 3_900, $"delivered after {clock.ElapsedMilliseconds} ms, before its due time");
@@ -67,9 +62,7 @@ public sealed class CrashDurabilityTests : IDisposable
         var clock = Stopwatch.StartNew();
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "backoff", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await using var sub = await SubscribeAsync(nsqd, "backoff", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
             await pub.SendAsync(o => CommandWriter.Pub(o, "backoff", "retry-in-4s"u8));
             Assert.Equal("OK", await pub.ReadResponseTextAsync());
@@ -86,10 +79,7 @@ public sealed class CrashDurabilityTests : IDisposable
 
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "backoff", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
-            await sub.SendAsync(o => CommandWriter.Rdy(o, 10));
+            await using var sub = await SubscribeAsync(nsqd, "backoff", rdy: 10);
             var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(15));
             Assert.Equal("retry-in-4s", Encoding.ASCII.GetString(m.Body));
             Assert.True(clock.ElapsedMilliseconds >= 3_900, $"delivered {clock.ElapsedMilliseconds} ms after the REQ, before its due time");
@@ -102,9 +92,7 @@ public sealed class CrashDurabilityTests : IDisposable
     {
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "held", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
+            await using var sub = await SubscribeAsync(nsqd, "held", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
             var bodies = Enumerable.Range(0, 20).Select(i => (ReadOnlyMemory<byte>)Encoding.ASCII.GetBytes($"h{i}")).ToArray();
             await pub.SendAsync(o => CommandWriter.Mpub(o, "held", bodies));
@@ -123,10 +111,7 @@ public sealed class CrashDurabilityTests : IDisposable
 
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "held", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
-            await sub.SendAsync(o => CommandWriter.Rdy(o, 100));
+            await using var sub = await SubscribeAsync(nsqd, "held", rdy: 100);
             var seen = new HashSet<string>();
             while (!Enumerable.Range(10, 10).All(i => seen.Contains($"h{i}")))
             {
@@ -154,20 +139,14 @@ public sealed class CrashDurabilityTests : IDisposable
                 Assert.Equal("OK", await pub.ReadResponseTextAsync());
             }
             // The channel appears: the topic drains into it; some messages go in flight, none is finished.
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "hop", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
-            await sub.SendAsync(o => CommandWriter.Rdy(o, 50));
+            await using var sub = await SubscribeAsync(nsqd, "hop", rdy: 50);
             for (var i = 0; i < 50; i++) await sub.ReadMessageAsync(TimeSpan.FromSeconds(10));
             await nsqd.KillAsync();
         }
 
         await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
         {
-            await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
-            await sub.SendAsync(o => CommandWriter.Sub(o, "hop", "ch"));
-            Assert.Equal("OK", await sub.ReadResponseTextAsync());
-            await sub.SendAsync(o => CommandWriter.Rdy(o, 1000));
+            await using var sub = await SubscribeAsync(nsqd, "hop", rdy: 1000);
             var seen = new HashSet<string>();
             while (seen.Count < total)
             {
@@ -205,6 +184,16 @@ public sealed class CrashDurabilityTests : IDisposable
                 .ToDictionary(c => c.GetProperty("channel_name").GetString()!, c => c.GetProperty("paused").GetBoolean());
             Assert.Equal(new Dictionary<string, bool> { ["kept"] = false, ["paused"] = true }, channels);
         }
+    }
+
+    /// <summary>A consumer on <c>topic/ch</c> of the given process, with RDY <paramref name="rdy"/> sent (0: none yet).</summary>
+    private static async Task<RawClient> SubscribeAsync(ServiceProcess nsqd, string topic, int rdy)
+    {
+        var sub = await RawClient.ConnectAsync(nsqd.Tcp);
+        await sub.SendAsync(o => CommandWriter.Sub(o, topic, "ch"));
+        Assert.Equal("OK", await sub.ReadResponseTextAsync());
+        if (rdy > 0) await sub.SendAsync(o => CommandWriter.Rdy(o, rdy));
+        return sub;
     }
 
     public void Dispose()

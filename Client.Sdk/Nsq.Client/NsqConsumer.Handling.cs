@@ -68,28 +68,23 @@ public sealed partial class NsqConsumer
     private T Deserialize<T>(NsqMessage message)
         => _options.Serializer.Deserialize<T>(message.Body) ?? throw new InvalidDataException($"message {message.Id} has a null body");
 
-    private async ValueTask OnMessageAsync(NsqConnection connection, NsqMessage message)
+    /// <summary>Runs on the connection's read loop for every message: synchronous unless the message is given up.</summary>
+    private ValueTask OnMessageAsync(NsqConnection connection, NsqMessage message)
     {
         message.Serializer = _options.Serializer;
         message.Responded = _onResponded;
         message.Answering = _onAnswering;
         Interlocked.Increment(ref _inFlight);
-        if (_options.MaxAttempts > 0 && message.Attempts > _options.MaxAttempts)
-        {
-            await GiveUpAsync(message).ConfigureAwait(false);
-            return;
-        }
-        if (_messages.Writer.TryWrite(message)) return;
-        try
-        {
-            await _messages.Writer.WriteAsync(message, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
-        {
-            // Stopping: hand it straight back so another consumer gets it.
-            await AnswerQuietlyAsync(message, MessageOutcome.RequeuedWithoutBackoff).ConfigureAwait(false);
-            message.Release();
-        }
+        if (_options.MaxAttempts > 0 && message.Attempts > _options.MaxAttempts) return GiveUpAsync(message);
+        if (_messages.Writer.TryWrite(message)) return default;
+        // Stopping (the channel is closed): hand it straight back so another consumer gets it.
+        return RequeueStoppedAsync(message);
+    }
+
+    private async ValueTask RequeueStoppedAsync(NsqMessage message)
+    {
+        await AnswerQuietlyAsync(message, MessageOutcome.RequeuedWithoutBackoff).ConfigureAwait(false);
+        message.Release();
     }
 
     private async ValueTask GiveUpAsync(NsqMessage message)

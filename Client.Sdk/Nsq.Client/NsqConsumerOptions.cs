@@ -66,7 +66,10 @@ public sealed record NsqConsumerOptions : NsqClientOptions
     /// <summary>The longest wait between reconnection attempts.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Called (before FIN) for a message delivered more than <see cref="MaxAttempts"/> times.</summary>
+    /// <summary>
+    /// Called (before FIN) for a message delivered more than <see cref="MaxAttempts"/> times. The message is recycled
+    /// once the returned task completes: copy its body if you keep it (a dead-letter store, a log).
+    /// </summary>
     public Func<NsqMessage, ValueTask>? OnMaxAttemptsExceeded { get; init; }
 
     internal Internal.NsqConnectionSettings ToConnectionSettings() => ToConnectionSettings(ResponseTimeout, MsgTimeout, SampleRate);

@@ -33,7 +33,11 @@ internal sealed partial class NsqConnection
                 }
                 var buffer = result.Buffer;
                 while (FrameReader.TryRead(ref buffer, out var frame))
-                    await HandleFrameAsync(frame).ConfigureAwait(false);
+                {
+                    // Message frames take a synchronous path (no async machinery per message) unless handing over waits.
+                    var handled = frame.Type == FrameType.Message ? DispatchAsync(frame.Data) : HandleFrameAsync(frame);
+                    if (!handled.IsCompletedSuccessfully) await handled.ConfigureAwait(false);
+                }
                 _reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted || IsClosed) break;
             }
@@ -83,7 +87,7 @@ internal sealed partial class NsqConnection
     }
 
     /// <summary>Copies the message into a recycled buffer (the read buffer is reused at once) and hands it on.</summary>
-    private async ValueTask DispatchAsync(ReadOnlySequence<byte> data)
+    private ValueTask DispatchAsync(in ReadOnlySequence<byte> data)
     {
         if (data.Length < MessageLayout.HeaderLength) throw new InvalidDataException("malformed message frame");
         Span<byte> header = stackalloc byte[MessageLayout.HeaderLength];
@@ -93,9 +97,9 @@ internal sealed partial class NsqConnection
         if (_onMessage is null)
         {
             _logger.LogWarning("nsqd {EndPoint}: message {Id} on a connection without a consumer", EndPoint, message.Id);
-            return;
+            return default;
         }
-        await _onMessage(this, message).ConfigureAwait(false);
+        return _onMessage(this, message);
     }
 
     private static bool IsData(ReadOnlySequence<byte> data, ReadOnlySpan<byte> expected)

@@ -10,6 +10,7 @@ using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 namespace Nsq.Client.Hosting.Tests;
 
 /// <summary>The spans and metrics a publish and a handled message produce, seen through BCL listeners.</summary>
+[Collection(nameof(TelemetryCollection))]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -60,18 +61,6 @@ public sealed class TelemetryTests
         Assert.Equal(1, metrics.Sum(NsqClientTelemetry.RequeuedMetric));
         Assert.Equal(3, metrics.Count(NsqClientTelemetry.ProcessDurationMetric));
         Assert.Equal(2, metrics.Count(NsqClientTelemetry.PublishDurationMetric));
-    }
-
-    [Fact]
-    public void Aspire_registration_subscribes_OpenTelemetry_to_the_source_and_meter()
-    {
-        var builder = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"));
-        builder.AddNsqProducer("nsq");
-        using var host = builder.Build();
-        // Building the tracer provider makes OpenTelemetry listen to the sources it was told about.
-        Assert.NotNull(host.Services.GetService<TracerProvider>());
-        using var activity = NsqClientTelemetry.Source.StartActivity("probe");
-        Assert.NotNull(activity);
     }
 
     /// <summary>Every span of the hosting source whose destination is <c>topic</c>.</summary>
@@ -130,5 +119,39 @@ public sealed class TelemetryTests
         }
 
         public void Dispose() => _listener.Dispose();
+    }
+}
+
+/// <summary>
+/// Alone: whether anything listens to the hosting ActivitySource is process-wide, so no other test's host may run meanwhile.
+/// </summary>
+[CollectionDefinition(nameof(TelemetryCollection), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
+/// <summary>The Aspire methods register the source with OpenTelemetry unless told not to.</summary>
+[Collection(nameof(TelemetryCollection))]
+public sealed class TelemetryRegistrationTests
+{
+    [Fact]
+    public void Aspire_registration_subscribes_OpenTelemetry_to_the_source_unless_disabled()
+    {
+        Assert.False(NsqClientTelemetry.Source.HasListeners(), "something else listens to the source already");
+
+        var disabled = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"), ("Nsq:Client:nsq:DisableTracing", "true"));
+        disabled.AddNsqProducer("nsq");
+        using (var host = disabled.Build())
+        {
+            _ = host.Services.GetService<TracerProvider>();
+            Assert.False(NsqClientTelemetry.Source.HasListeners(), "tracing was disabled");
+        }
+
+        var enabled = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"));
+        enabled.AddNsqProducer("nsq");
+        using (var host = enabled.Build())
+        {
+            // Building the tracer provider makes OpenTelemetry listen to the sources it was told about.
+            Assert.NotNull(host.Services.GetService<TracerProvider>());
+            Assert.True(NsqClientTelemetry.Source.HasListeners(), "OpenTelemetry does not listen to the source");
+        }
     }
 }

@@ -18,7 +18,13 @@
     flash(pending, "");
   }
 
+  // One action at a time: the buttons stay disabled until the page reloads (or the action failed).
+  function busy(on) {
+    document.querySelectorAll("button.action").forEach(function (b) { b.disabled = on; });
+  }
+
   async function run(method, url, body, redirect) {
+    busy(true);
     var init = { method: method, headers: { "Accept": "application/json" } };
     if (body) {
       init.headers["Content-Type"] = "application/json";
@@ -29,11 +35,13 @@
       res = await fetch(url, init);
     } catch (e) {
       flash("Request failed: " + e.message, "error");
+      busy(false);
       return;
     }
     var json = await res.json().catch(function () { return { message: res.statusText }; });
     if (!res.ok) {
       flash(json.message || ("HTTP " + res.status), "error");
+      busy(false);
       return;
     }
     sessionStorage.setItem("nsqadmin.flash", json.message || "Done.");

@@ -75,7 +75,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("table.clients tbody tr")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("channel"), FullPage = true });
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Empty Channel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Empty Channel", Exact = true }).ClickAsync();
 
         await Assertions.Expect(depth).ToHaveTextAsync("0");
         Assert.Contains("Empty channel archive", confirmation, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         };
         await page.GotoAsync($"/topics/{topic}");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Empty Queue" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Empty Queue", Exact = true }).ClickAsync();
         await asked.Task.WaitAsync(TestCluster.Timeout);
 
         // The admin answers requests in order; a page load after the dismissal sees whatever an action would have done.
@@ -160,16 +160,16 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GotoAsync($"/topics/{topic}");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause Topic" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unpause Topic" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause Topic", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unpause Topic", Exact = true })).ToBeVisibleAsync();
         Assert.True((await TestCluster.TopicStatsAsync(broker, topic))!.Value.GetProperty("paused").GetBoolean());
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Unpause Topic" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause Topic" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unpause Topic", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause Topic", Exact = true })).ToBeVisibleAsync();
         Assert.False((await TestCluster.TopicStatsAsync(broker, topic))!.Value.GetProperty("paused").GetBoolean());
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Topic" }).ClickAsync();
-        await NavigatedAsync(page, Cluster.AdminUri.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Topic", Exact = true }).ClickAsync();
+        await NavigatedAsync(page, "/");
         await Assertions.Expect(page.Locator($"tr.total[data-topic='{topic}']")).ToHaveCountAsync(0);
         Assert.Null(await TestCluster.TopicStatsAsync(broker, topic));
     }
@@ -193,7 +193,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         var victimRow = page.Locator($"table.producers tr[data-node='{TestCluster.NodeKey(victim)}']");
         await Assertions.Expect(victimRow).ToBeVisibleAsync();
 
-        await victimRow.GetByRole(AriaRole.Button, new() { Name = "Tombstone" }).ClickAsync();
+        await victimRow.GetByRole(AriaRole.Button, new() { Name = "Tombstone", Exact = true }).ClickAsync();
 
         await Assertions.Expect(victimRow).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator($"table.producers tr[data-node='{TestCluster.NodeKey(keeper)}']")).ToBeVisibleAsync();
@@ -220,7 +220,7 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("nodes"), FullPage = true });
 
         await page.Locator($"tr[data-node='{TestCluster.NodeKey(broker)}'] td a").First.ClickAsync();
-        await NavigatedAsync(page, $"**/nodes/{TestCluster.NodeKey(broker)}");
+        await NavigatedAsync(page, $"/nodes/{TestCluster.NodeKey(broker)}");
         await Assertions.Expect(page.Locator($"tr.total[data-topic='{topic}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"tr[data-topic='{topic}'][data-channel='audit']")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("node"), FullPage = true });
@@ -257,8 +257,8 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
 
         await page.Locator("form[data-create] input[name=topic]").FillAsync(topic);
         await page.Locator("form[data-create] input[name=channel]").FillAsync("billing");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await NavigatedAsync(page, $"**/topics/{topic}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await NavigatedAsync(page, $"/topics/{topic}");
 
         await page.GotoAsync("/lookup");
         var row = page.Locator($"table.inactive tr[data-topic='{topic}']");
@@ -267,18 +267,21 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("lookup"), FullPage = true });
     }
 
-    /// <summary>Waits for the navigation an action or link starts; on a timeout says where the page is and what it shows.</summary>
-    private static async Task NavigatedAsync(IPage page, string url)
+    /// <summary>Waits until the page is at <paramref name="path"/> (after an action's redirect or a link). It polls the URL
+    /// rather than waiting for a load event: the assertions that follow wait for the content they need. On a timeout it
+    /// says where the page is and what it shows.</summary>
+    private static async Task NavigatedAsync(IPage page, string path)
     {
+        var pattern = new System.Text.RegularExpressions.Regex("^https?://[^/]+" + System.Text.RegularExpressions.Regex.Escape(path) + "$");
         try
         {
-            await page.WaitForURLAsync(url);
+            await Assertions.Expect(page).ToHaveURLAsync(pattern);
         }
-        catch (TimeoutException ex)
+        catch (PlaywrightException ex)
         {
             var flash = await page.Locator("#flash").TextContentAsync(new() { Timeout = 2_000 });
             await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("failed-navigation"), FullPage = true });
-            throw new TimeoutException($"no navigation to {url}: still at {page.Url}, flash \"{flash}\"", ex);
+            throw new TimeoutException($"no navigation to {path}: still at {page.Url}, flash \"{flash}\"", ex);
         }
     }
 }

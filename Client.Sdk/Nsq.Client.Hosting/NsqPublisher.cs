@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 
 namespace Nsq.Client.Hosting;
@@ -6,12 +5,9 @@ namespace Nsq.Client.Hosting;
 /// <summary>The traced <see cref="INsqPublisher"/> over the registered producer.</summary>
 internal sealed class NsqPublisher(NsqProducer producer) : INsqPublisher
 {
+    // The producer's own typed publish serializes into its pooled buffers; the body size is not known here.
     public Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        producer.Options.Serializer.Serialize(buffer, message);
-        return PublishAsync(topic, buffer.WrittenMemory, cancellationToken);
-    }
+        => TraceAsync(topic, 1, -1, static (p, s, ct) => p.PublishAsync(s.topic, s.message, ct), (topic, message), cancellationToken);
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
         => TraceAsync(topic, 1, body.Length, static (p, s, ct) => p.PublishAsync(s.topic, s.body, ct), (topic, body), cancellationToken);

@@ -21,7 +21,6 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly TimeSpan _readTimeout;
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private readonly Func<NsqConnection, NsqMessage, ValueTask>? _onMessage;
@@ -34,7 +33,6 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         _socket = socket;
         _stream = stream;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true, minimumBufferSize: 16 * 1024));
         EndPoint = endPoint;
         _logger = logger;
         _onMessage = onMessage;

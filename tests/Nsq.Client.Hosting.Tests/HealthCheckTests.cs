@@ -68,6 +68,39 @@ public sealed class HealthCheckTests
         }
     }
 
+    [Fact]
+    public async Task Hosted_consumer_reconnects_after_a_broker_restart_and_keeps_consuming()
+    {
+        var port = ClosedPort();
+        var dataPath = Path.Combine(Path.GetTempPath(), "nsqd-hosting-" + Guid.NewGuid().ToString("N"));
+        var topic = Topic();
+        var received = new Received();
+        var builder = Builder(("ConnectionStrings:nsq", $"127.0.0.1:{port}"));
+        builder.Services.AddSingleton(received);
+        builder.AddNsqProducer("nsq");
+        builder.AddNsqConsumer<Order, OrderHandler>("nsq", topic, "ch",
+            configureOptions: o => o with { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) });
+        using var host = builder.Build();
+        var check = NsqServiceCollectionExtensions.ConsumerHealthCheckName(topic, "ch");
+        var publisher = host.Services.GetRequiredService<INsqPublisher>();
+
+        var first = await TestBroker.StartAsync(o => o.TcpAddress = $"127.0.0.1:{port}", dataPath);
+        await host.StartAsync();
+        await publisher.PublishAsync(topic, new Order(1, "before"));
+        await WaitUntilAsync(() => received.Count.ContainsKey(1), "order 1 handled");
+
+        await first.Server.StopAsync();
+        await WaitUntilAsync(async () => await StatusAsync(host, check) == HealthStatus.Unhealthy, "consumer check unhealthy while the broker is down");
+        await using var second = await TestBroker.StartAsync(o => o.TcpAddress = $"127.0.0.1:{port}", dataPath);
+        await WaitUntilAsync(async () => await StatusAsync(host, check) == HealthStatus.Healthy, "consumer reconnected");
+        // The producer's connection broke with the first broker; its next publish reconnects.
+        await WaitUntilAsync(async () => await StatusAsync(host, "nsq-producer") == HealthStatus.Healthy, "producer reconnected");
+        await publisher.PublishAsync(topic, new Order(2, "after"));
+        await WaitUntilAsync(() => received.Count.ContainsKey(2), "order 2 handled after the restart");
+        await host.StopAsync();
+        await first.Server.DisposeAsync();
+    }
+
     internal static async Task<HealthStatus> StatusAsync(IHost host, string check)
     {
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == check);

@@ -218,7 +218,18 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         NsqConnection[] connections;
         lock (_gate) connections = [.. _slots.Select(s => s.Connection).OfType<NsqConnection>()];
         // FINs still queued go out before the close, so nothing answered is delivered again.
-        foreach (var c in connections) await c.FlushQueuedAsync().WaitAsync(_options.ResponseTimeout).ConfigureAwait(false);
+        foreach (var c in connections)
+        {
+            try
+            {
+                await c.FlushQueuedAsync().WaitAsync(_options.ResponseTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A stuck socket: the FINs are lost and nsqd redelivers those messages; closing must not hang or throw.
+                _logger.LogWarning("nsqd {EndPoint}: queued FINs not flushed before close", c.EndPoint);
+            }
+        }
         foreach (var c in connections) await c.DisposeAsync().ConfigureAwait(false);
         Task[] background;
         lock (_gate) background = [.. new[] { _discovery, _rotation, _backoffTimer }.OfType<Task>(), .. _slots.Select(s => s.Supervisor).OfType<Task>()];

@@ -79,13 +79,18 @@ public sealed partial class NsqConsumer : IAsyncDisposable
 
     /// <summary>
     /// The RDY count each open connection gets outside backoff: max(1, MaxInFlight / connections), where connections are
-    /// the open ones (the configured nsqd before any is open). When MaxInFlight is below that count, RDY 1 rotates.
+    /// the open ones (the known nsqd before any is open), before the cap at nsqd's max_rdy_count. When MaxInFlight is
+    /// below the number of connections, RDY 1 rotates instead.
     /// </summary>
     public int ReadyPerConnection
     {
         get
         {
-            lock (_gate) return Math.Max(1, _options.MaxInFlight / Math.Max(1, Math.Max(OpenCount(), _discover ? 0 : _slots.Count)));
+            lock (_gate)
+            {
+                var open = OpenCount();
+                return Math.Max(1, _options.MaxInFlight / Math.Max(1, open > 0 ? open : _slots.Count));
+            }
         }
     }
 

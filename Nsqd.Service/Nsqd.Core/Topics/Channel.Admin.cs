@@ -34,6 +34,9 @@ internal sealed partial class Channel
             clients = _clients;
             _queue.Empty();
             _inFlight.Clear();
+            // Detach the messages from their clients too: Abort below ends in RemoveClient, which would otherwise
+            // requeue them into a deleted queue.
+            foreach (var c in clients) c.ClearInFlight();
             _deferred.Clear();
             _queue.Backend.Delete();
             _deferred.Journal.Delete();
@@ -67,6 +70,9 @@ internal sealed partial class Channel
                     foreach (var token in tokens) _queue.ConfirmToken(token, afterCommit: false);
                 }
                 _inFlight.Clear();
+                // The in-flight messages now belong to the disk queue (and may be back in the pool): a client that
+                // disconnects during shutdown must not requeue them from its own list, nor may the deadline scan.
+                foreach (var c in _clients) c.ClearInFlight();
             }
             finally
             {

@@ -56,6 +56,8 @@ public class InfoConfigTests
     [InlineData("snappy", "true")]
     [InlineData("broadcast_address", "\"127.0.0.1\"")]
     [InlineData("e2e_processing_latency_percentiles", "[]")]
+    [InlineData("max_defer_timeout", "3600000000000")]
+    [InlineData("durability", "\"memory\"")]
     public async Task Config_get_returns_the_option_as_json(string opt, string json)
     {
         await using var b = await TestBroker.StartAsync(o => o.NodeId = 7);

@@ -49,40 +49,15 @@ internal static class AdminCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
-        var given = new List<(AdminFlag Flag, string Value)>();
-        var hostArgs = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        switch (GoFlagArgs.Read(args, name => name == "version" ? true : Array.Find(Flags, f => f.Name == name)?.Bool,
+                    out var flags, out var hostArgs, out var error))
         {
-            var a = args[i];
-            if (a == "--")
-            {
-                hostArgs.AddRange(args[(i + 1)..]);
-                break;
-            }
-            if (!a.StartsWith('-') || a == "-") return Error($"unexpected argument {a}", 2);
-            var name = a.TrimStart('-');
-            string? value = null;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            switch (name)
-            {
-                case "version": return new(AdminCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqadmin v{AdminOptions.Version} (NsqAspire)", 0, []);
-                case "h" or "help": return new(AdminCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
-            }
-            var flag = Array.Find(Flags, f => f.Name == name);
-            if (flag is null) return Error($"flag provided but not defined: -{name}\n{Usage}", 2);
-            if (value is null && flag.Bool) value = "true";
-            if (value is null)
-            {
-                if (i + 1 >= args.Length) return Error($"flag needs an argument: -{name}\n{Usage}", 2);
-                value = args[++i];
-            }
-            given.Add((flag, value));
+            case GoFlagArgsOutcome.Help: return new(AdminCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
+            case GoFlagArgsOutcome.Error: return Error(error.StartsWith("unexpected", StringComparison.Ordinal) ? error : $"{error}\n{Usage}", 2);
         }
+        if (flags.Exists(f => f.Key == "version"))
+            return new(AdminCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqadmin v{AdminOptions.Version} (NsqAspire)", 0, []);
+        var given = flags.ConvertAll(f => (Flag: Array.Find(Flags, x => x.Name == f.Key)!, f.Value));
 
         var options = new AdminOptions();
         var logLevel = "info";

@@ -40,38 +40,16 @@ internal static class LookupCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var hostArgs = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        switch (GoFlagArgs.Read(args, name => name == "version" ? true : Flags.Contains(name) ? false : null,
+                    out var flags, out var hostArgs, out var error))
         {
-            var a = args[i];
-            if (a == "--")
-            {
-                hostArgs.AddRange(args[(i + 1)..]);
-                break;
-            }
-            if (!a.StartsWith('-') || a == "-") return Error($"unexpected argument {a}", 2);
-            var name = a.TrimStart('-');
-            string? value = null;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-            switch (name)
-            {
-                case "version": return new(LookupCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqlookupd v{LookupOptions.Version} (NsqAspire)", 0, []);
-                case "h" or "help": return new(LookupCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
-            }
-            if (!Flags.Contains(name)) return Error($"flag provided but not defined: -{name}\n{Usage}", 2);
-            if (value is null)
-            {
-                if (i + 1 >= args.Length) return Error($"flag needs an argument: -{name}\n{Usage}", 2);
-                value = args[++i];
-            }
-            values[name] = value;
+            case GoFlagArgsOutcome.Help: return new(LookupCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
+            case GoFlagArgsOutcome.Error: return Error(error.StartsWith("unexpected", StringComparison.Ordinal) ? error : $"{error}\n{Usage}", 2);
         }
+        if (flags.Exists(f => f.Key == "version"))
+            return new(LookupCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqlookupd v{LookupOptions.Version} (NsqAspire)", 0, []);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in flags) values[name] = value;
 
         var options = new LookupOptions();
         var logLevel = "info";

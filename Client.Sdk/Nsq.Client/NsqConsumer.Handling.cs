@@ -11,16 +11,22 @@ public sealed partial class NsqConsumer
     /// requeue delay (and backoff) when it throws, unless it answered the message itself. Cancelling
     /// <paramref name="cancellationToken"/> stops the consumer gracefully; returns once it is stopped.
     /// The <see cref="NsqMessage"/> and its body buffer are recycled once the handler has returned: copy or deserialize
-    /// what you need to keep (ConsumeAsync hands out messages that are never recycled).
+    /// what you need to keep (ConsumeAsync hands out messages that are never recycled). A handler that keeps completing
+    /// synchronously and quickly runs on the connection's read loop (no hand-over per message); one that blocks is moved
+    /// back to handler tasks, so prefer awaiting to blocking.
     /// </summary>
+    /// <exception cref="InvalidOperationException">RunAsync is already running on this consumer.</exception>
     public async Task RunAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.CompareExchange(ref _run, new HandlerRun(handler, cancellationToken), null) is not null)
+            throw new InvalidOperationException("RunAsync is already running on this consumer");
         await StartAsync(cancellationToken).ConfigureAwait(false);
         using var registration = cancellationToken.Register(static s => _ = ((NsqConsumer)s!).StopAsync(), this);
-        var workers = new Task[_options.HandlerConcurrency];
-        for (var i = 0; i < workers.Length; i++) workers[i] = WorkAsync(handler, cancellationToken);
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        // Messages queued before the handler was set (StartAsync called first) get their handler tasks now.
+        StartDrainers();
+        // Completed once the consumer stops and every queued message has been taken; the stop then waits for them to be answered.
+        await _messages.Reader.Completion.ConfigureAwait(false);
         if (_stop is { } stop) await stop.ConfigureAwait(false);
     }
 
@@ -68,7 +74,11 @@ public sealed partial class NsqConsumer
     private T Deserialize<T>(NsqMessage message)
         => _options.Serializer.Deserialize<T>(message.Body) ?? throw new InvalidDataException($"message {message.Id} has a null body");
 
-    /// <summary>Runs on the connection's read loop for every message: synchronous unless the message is given up.</summary>
+    /// <summary>
+    /// Runs on the connection's read loop for every message: synchronous unless the message is given up. Under RunAsync
+    /// the handler runs right here when a handler slot is free and nothing is queued (see NsqConsumer.Dispatch.cs);
+    /// otherwise the message is queued for a handler task.
+    /// </summary>
     private ValueTask OnMessageAsync(NsqConnection connection, NsqMessage message)
     {
         message.Serializer = _options.Serializer;
@@ -76,7 +86,13 @@ public sealed partial class NsqConsumer
         message.Answering = _onAnswering;
         Interlocked.Increment(ref _inFlight);
         if (_options.MaxAttempts > 0 && message.Attempts > _options.MaxAttempts) return GiveUpAsync(message);
-        if (_messages.Writer.TryWrite(message)) return default;
+        var run = Volatile.Read(ref _run);
+        if (run is not null && !_stopping && TryRunInline(run, message)) return default;
+        if (_messages.Writer.TryWrite(message))
+        {
+            if (run is not null) StartDrainers();
+            return default;
+        }
         // Stopping (the channel is closed): hand it straight back so another consumer gets it.
         return RequeueStoppedAsync(message);
     }
@@ -105,30 +121,6 @@ public sealed partial class NsqConsumer
         }
         if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Finished).ConfigureAwait(false);
         message.Release();
-    }
-
-    private async Task WorkAsync(Func<NsqMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
-    {
-        var reader = _messages.Reader;
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var message))
-            {
-                try
-                {
-                    await handler(message, cancellationToken).ConfigureAwait(false);
-                    if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Finished).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // A handler failure means REQ, whatever it is.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    _logger.LogWarning(ex, "handler failed for message {Id} (attempt {Attempts}); requeueing", message.Id, message.Attempts);
-                    if (!message.HasResponded) await AnswerQuietlyAsync(message, MessageOutcome.Requeued, RequeueDelay(message)).ConfigureAwait(false);
-                }
-                if (message.HasResponded) message.Release();
-            }
-        }
     }
 
     /// <summary>RequeueDelay × 2^(attempts-1), at most MaxRequeueDelay.</summary>

@@ -32,6 +32,9 @@ internal sealed partial class NsqConnection
                     throw new TimeoutException($"nothing from nsqd {EndPoint} for {_readTimeout} (missed heartbeats)");
                 }
                 var buffer = result.Buffer;
+                // While this receive is parsed, the FINs and NOPs it causes (handlers run here) are only buffered: the
+                // read loop takes the queued-flush flag and writes them all in one flush afterwards, as the raw reader does.
+                var flushHere = Interlocked.Exchange(ref _flushQueued, 1) == 0;
                 while (FrameReader.TryRead(ref buffer, out var frame))
                 {
                     // Message frames take a synchronous path (no async machinery per message) unless handing over waits.
@@ -39,6 +42,8 @@ internal sealed partial class NsqConnection
                     if (!handled.IsCompletedSuccessfully) await handled.ConfigureAwait(false);
                 }
                 _reader.AdvanceTo(buffer.Start, buffer.End);
+                // Not awaited: a socket that is slow to take the FINs must not stop the reads (heartbeats, other answers).
+                if (flushHere) _ = FlushQueuedAsync();
                 if (result.IsCompleted || IsClosed) break;
             }
         }

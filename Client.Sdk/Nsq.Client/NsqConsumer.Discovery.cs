@@ -10,6 +10,7 @@ public sealed partial class NsqConsumer
     private async Task DiscoverLoopAsync()
     {
         var token = _lifetime.Token;
+        var watch = _options.Discovery is { } discovery ? WatchDiscoveryAsync(discovery, token) : Task.CompletedTask;
         try
         {
 #pragma warning disable CA5394 // Jitter, not security.
@@ -24,6 +25,10 @@ public sealed partial class NsqConsumer
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            await watch.ConfigureAwait(false);
         }
     }
 
@@ -42,24 +47,28 @@ public sealed partial class NsqConsumer
     }
 
     /// <summary>
-    /// Asks every lookupd, and starts a supervisor for every listed nsqd not known yet (keyed by broadcast address and
-    /// TCP port); waits for their first connection attempts.
+    /// Asks every lookupd and adds the last list of <see cref="NsqConsumerOptions.Discovery"/>; starts a supervisor for every
+    /// listed nsqd not known yet (keyed by broadcast address and TCP port); waits for their first connection attempts.
     /// </summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(_lookupdUrls.Select(u =>
             LookupdQuery.QueryAsync(_http!, u, _options.LookupdRequestTimeout, _logger, cancellationToken))).ConfigureAwait(false);
-        Task[] firstAttempts;
+        await Task.WhenAll(SuperviseNew([.. answers.SelectMany(a => a), .. Volatile.Read(ref _pushed)], "lookupd")).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a supervisor for every nsqd in <paramref name="listed"/> not known yet; returns their first attempts.</summary>
+    private Task[] SuperviseNew(IEnumerable<NsqdEndpoint> listed, string source)
+    {
         lock (_gate)
         {
-            if (_stopping) return;
+            if (_stopping) return [];
             var known = _slots.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-            Slot[] fresh = [.. answers.SelectMany(a => a).DistinctBy(p => p.Key).Where(p => !known.Contains(p.Key)).Select(p => new Slot(p.Key, p.ToEndPoint()))];
-            if (fresh.Length == 0) return;
-            _logger.LogInformation("lookupd lists {Count} new nsqd for {Topic}", fresh.Length, _options.Topic);
+            Slot[] fresh = [.. listed.DistinctBy(p => p.Key).Where(p => !known.Contains(p.Key)).Select(p => new Slot(p.Key, p.ToEndPoint()))];
+            if (fresh.Length == 0) return [];
+            _logger.LogInformation("{Source} lists {Count} new nsqd for {Topic}", source, fresh.Length, _options.Topic);
             _slots.AddRange(fresh);
-            firstAttempts = [.. fresh.Select(Supervise)];
+            return [.. fresh.Select(Supervise)];
         }
-        await Task.WhenAll(firstAttempts).ConfigureAwait(false);
     }
 }

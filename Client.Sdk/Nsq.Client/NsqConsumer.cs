@@ -42,8 +42,8 @@ public sealed partial class NsqConsumer : IAsyncDisposable
     public NsqConsumer(NsqConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _discover = options.LookupdHttpAddresses.Count > 0;
-        if (!_discover && options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd or lookupd address is required", nameof(options));
+        _discover = options.LookupdHttpAddresses.Count > 0 || options.Discovery is not null;
+        if (!_discover && options.NsqdTcpAddresses.Count == 0) throw new ArgumentException("at least one nsqd or lookupd address, or a discovery, is required", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HandlerConcurrency, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReconnectDelay, TimeSpan.Zero);

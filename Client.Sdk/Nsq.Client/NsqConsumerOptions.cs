@@ -18,6 +18,13 @@ public sealed record NsqConsumerOptions : NsqClientOptions
     /// </summary>
     public IReadOnlyList<string> LookupdHttpAddresses { get; init; } = [];
 
+    /// <summary>
+    /// A push source of nsqd for <see cref="Topic"/> (for example the lookup's gRPC topology stream). When set, the consumer
+    /// connects to every nsqd it lists, together with those <see cref="LookupdHttpAddresses"/> list (union; the HTTP polling
+    /// stays as a fallback), and <see cref="NsqdTcpAddresses"/> is ignored.
+    /// </summary>
+    public INsqdDiscovery? Discovery { get; init; }
+
     /// <summary>How often the lookupds are polled.</summary>
     public TimeSpan LookupdPollInterval { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -5,18 +5,6 @@ using Nsq.Protocol.Lookup;
 
 namespace Nsq.Client.Internal;
 
-/// <summary>One nsqd a lookupd lists for a topic: the address a client dials.</summary>
-internal readonly record struct LookupdProducer(string BroadcastAddress, int TcpPort)
-{
-    public string Key => $"{BroadcastAddress}:{TcpPort}";
-
-    public EndPoint ToEndPoint()
-    {
-        var host = BroadcastAddress.Trim('[', ']');
-        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, TcpPort) : new DnsEndPoint(host, TcpPort);
-    }
-}
-
 /// <summary>The lookupd side of consumer discovery (spec §6.5): URL building and <c>/lookup?topic=</c>.</summary>
 internal static class LookupdQuery
 {
@@ -40,7 +28,7 @@ internal static class LookupdQuery
     }
 
     /// <summary>The producers one lookupd lists; empty when the topic is unknown (404) or the lookupd failed.</summary>
-    public static async Task<IReadOnlyList<LookupdProducer>> QueryAsync(
+    public static async Task<IReadOnlyList<NsqdEndpoint>> QueryAsync(
         HttpClient http, Uri url, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -67,7 +55,7 @@ internal static class LookupdQuery
                 return body is null
                     ? []
                     : [.. body.Producers.Where(p => !string.IsNullOrEmpty(p.BroadcastAddress) && p.TcpPort > 0)
-                        .Select(p => new LookupdProducer(p.BroadcastAddress, p.TcpPort))];
+                        .Select(p => new NsqdEndpoint(p.BroadcastAddress, p.TcpPort))];
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException

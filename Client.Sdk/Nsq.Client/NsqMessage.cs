@@ -16,6 +16,11 @@ namespace Nsq.Client;
 public sealed class NsqMessage
 {
     private static readonly ConcurrentQueue<NsqMessage> Pool = new();
+
+    // One recycled message per thread, in front of the shared pool: a handler run on the read loop gives its message
+    // back on the thread that rents the next one, so the steady path touches no shared queue and reuses a warm buffer.
+    [ThreadStatic]
+    private static NsqMessage? t_spare;
     private NsqConnection _connection;
     private byte[] _frame;
     private int _length;
@@ -35,7 +40,10 @@ public sealed class NsqMessage
     internal static NsqMessage Rent(NsqConnection connection, in ReadOnlySequence<byte> data, long timestampNs, ushort attempts)
     {
         var length = (int)data.Length;
-        if (!Pool.TryDequeue(out var m))
+        var m = t_spare;
+        if (m is not null) t_spare = null;
+        else Pool.TryDequeue(out m);
+        if (m is null)
         {
             m = new NsqMessage(connection, new byte[Math.Max(256, (int)BitOperations.RoundUpToPowerOf2((uint)length))], length, timestampNs, attempts);
         }
@@ -71,7 +79,8 @@ public sealed class NsqMessage
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
         // No count check: the pool never holds more messages than were alive at once, which RDY bounds.
         if (_frame.Length > MaxKeptBuffer) return;
-        Pool.Enqueue(this);
+        if (t_spare is null) t_spare = this;
+        else Pool.Enqueue(this);
     }
 
     /// <summary>The message ID (16 hex characters).</summary>

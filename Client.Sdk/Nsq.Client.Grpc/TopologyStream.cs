@@ -53,6 +53,12 @@ internal sealed class TopologyStream(Uri address, string topic, NsqGrpcTopologyD
             {
                 logger.LogWarning(ex, "lookup {Address}: topology stream for {Topic} failed ({Status})", address, topic, ex.StatusCode);
             }
+#pragma warning disable CA1031 // Whatever broke this stream, the other lookups' streams and the retry must go on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(ex, "lookup {Address}: topology stream for {Topic} failed", address, topic);
+            }
             failures++;
             try
             {

@@ -40,6 +40,9 @@ public sealed partial class NsqConsumer
         try
         {
             await _pollNow.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+            // Asked by a dropped nsqd: if it is still listed but down, its next failure asks again at once, so space the
+            // polls by ReconnectDelay instead of spinning.
+            await Task.Delay(_options.ReconnectDelay, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -95,7 +95,7 @@ public sealed partial class NsqConsumer
 
     private async Task<NsqConnection> ConnectAsync(Slot slot, CancellationToken cancellationToken)
     {
-        var connection = await NsqConnection.ConnectAsync(slot.EndPoint, _settings, _logger, OnMessageAsync, cancellationToken).ConfigureAwait(false);
+        var connection = await NsqConnection.ConnectAsync(slot.EndPoint, _settings, _logger, OnMessageAsync, cancellationToken, ReleaseHeldSlot).ConfigureAwait(false);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -26,7 +26,7 @@ public sealed partial class NsqConsumer
     private int _inlinePause = InlinePauseMessages;
 
     /// <summary>On the read loop: runs the handler in place if a slot is free and nothing is queued ahead of the message.</summary>
-    private bool TryRunInline(HandlerRun run, NsqMessage message)
+    private bool TryRunInline(NsqConnection connection, HandlerRun run, NsqMessage message)
     {
         // A heuristic counter: read loops may race on it, which only changes how many messages skip the inline path.
         if (_inlinePause > 0)
@@ -34,18 +34,38 @@ public sealed partial class NsqConsumer
             _inlinePause--;
             return false;
         }
-        if (_messages.Reader.Count > 0 || !TryTakeSlot()) return false;
+        if (_messages.Reader.Count > 0)
+        {
+            // Queued messages come first; a slot this read loop holds goes to them.
+            ReleaseHeldSlot(connection);
+            return false;
+        }
+        // The slot is kept between the messages of one receive (one atomic take and give-back per receive, not per message).
+        if (!connection.HoldsHandlerSlot)
+        {
+            if (!TryTakeSlot()) return false;
+            connection.HoldsHandlerSlot = true;
+        }
         var started = Stopwatch.GetTimestamp();
         var handled = HandleAsync(run, message);
         if (!handled.IsCompletedSuccessfully)
         {
+            // The slot goes with the handler still running.
+            connection.HoldsHandlerSlot = false;
             _ = DrainAsync(run, handled);
             return true;
         }
         handled.GetAwaiter().GetResult();
         NoteSynchronousRun(started);
-        ReleaseSlot();
         return true;
+    }
+
+    /// <summary>After each receive (and when queued messages are waiting): the read loop's slot goes back.</summary>
+    private void ReleaseHeldSlot(NsqConnection connection)
+    {
+        if (!connection.HoldsHandlerSlot) return;
+        connection.HoldsHandlerSlot = false;
+        ReleaseSlot();
     }
 
     /// <summary>After a handler completed synchronously: if it took long, keep the next messages off the read loop.</summary>

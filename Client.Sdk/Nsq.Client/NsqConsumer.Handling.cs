@@ -87,7 +87,7 @@ public sealed partial class NsqConsumer
         Interlocked.Increment(ref _inFlight);
         if (_options.MaxAttempts > 0 && message.Attempts > _options.MaxAttempts) return GiveUpAsync(message);
         var run = Volatile.Read(ref _run);
-        if (run is not null && !_stopping && TryRunInline(run, message)) return default;
+        if (run is not null && !_stopping && TryRunInline(connection, run, message)) return default;
         if (_messages.Writer.TryWrite(message))
         {
             if (run is not null) StartDrainers();

@@ -42,6 +42,7 @@ internal sealed partial class NsqConnection
                     if (!handled.IsCompletedSuccessfully) await handled.ConfigureAwait(false);
                 }
                 _reader.AdvanceTo(buffer.Start, buffer.End);
+                _onReceived?.Invoke(this);
                 // Not awaited: a socket that is slow to take the FINs must not stop the reads (heartbeats, other answers).
                 if (flushHere) _ = FlushQueuedAsync();
                 if (result.IsCompleted || IsClosed) break;
@@ -56,6 +57,8 @@ internal sealed partial class NsqConnection
         {
             error = ex;
         }
+        // Whatever the receive held (a handler slot) goes back even when the loop ended in the middle of one.
+        _onReceived?.Invoke(this);
         Abort(error ?? (IsClosed ? null : new IOException("nsqd closed the connection")));
     }
 

@@ -24,11 +24,12 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private readonly Func<NsqConnection, NsqMessage, ValueTask>? _onMessage;
+    private readonly Action<NsqConnection>? _onReceived;
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
     private int _closed;
 
-    private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, TimeSpan readTimeout, TimeSpan commandTimeout)
+    private NsqConnection(Socket socket, Stream stream, EndPoint endPoint, ILogger logger, Func<NsqConnection, NsqMessage, ValueTask>? onMessage, Action<NsqConnection>? onReceived, TimeSpan readTimeout, TimeSpan commandTimeout)
     {
         _socket = socket;
         _stream = stream;
@@ -36,6 +37,7 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         EndPoint = endPoint;
         _logger = logger;
         _onMessage = onMessage;
+        _onReceived = onReceived;
         _readTimeout = readTimeout;
         _commandTimeout = commandTimeout;
         if (commandTimeout > TimeSpan.Zero && commandTimeout != Timeout.InfiniteTimeSpan)
@@ -51,6 +53,12 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     /// <summary>What nsqd negotiated in its IDENTIFY response.</summary>
     public IdentifyResponse? Identify { get; private set; }
 
+    /// <summary>
+    /// True while this connection's read loop holds one of the consumer's handler slots between messages of one receive
+    /// (only the read loop and <c>onReceived</c> touch it).
+    /// </summary>
+    public bool HoldsHandlerSlot { get; set; }
+
     /// <summary>True once the connection is closed (by us, by nsqd or by an error).</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -60,10 +68,13 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     /// </summary>
     public Task<Exception?> Completion => _completion.Task;
 
-    /// <summary>Connects, runs the handshake (IDENTIFY, upgrades, AUTH) and starts the read loop.</summary>
+    /// <summary>
+    /// Connects, runs the handshake (IDENTIFY, upgrades, AUTH) and starts the read loop, which calls
+    /// <paramref name="onMessage"/> for each message and <paramref name="onReceived"/> after the frames of each receive.
+    /// </summary>
     public static async Task<NsqConnection> ConnectAsync(
         EndPoint endPoint, NsqConnectionSettings settings, ILogger logger,
-        Func<NsqConnection, NsqMessage, ValueTask>? onMessage, CancellationToken cancellationToken)
+        Func<NsqConnection, NsqMessage, ValueTask>? onMessage, CancellationToken cancellationToken, Action<NsqConnection>? onReceived = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.DialTimeout);
@@ -93,7 +104,7 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         }
         // No frame for two heartbeat intervals (plus slack) means nsqd or the path to it is gone (go-nsq's read timeout).
         var readTimeout = settings.HeartbeatInterval > TimeSpan.Zero ? (settings.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
-        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, readTimeout, settings.CommandTimeout) { Identify = identify };
+        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, onReceived, readTimeout, settings.CommandTimeout) { Identify = identify };
         connection._readLoop = connection.ReadLoopAsync();
         return connection;
     }

@@ -22,27 +22,30 @@ internal sealed class StopSignal
     public void Set() => _stopped = true;
 }
 
-/// <summary>GC counters around a run, to show what the load tool itself allocates per message.</summary>
+/// <summary>GC counters and process CPU time around a run, to show what the load tool itself costs per message.</summary>
 internal readonly struct GcSnapshot
 {
-    private GcSnapshot(long allocated, int gen0, int gen1, int gen2)
+    private GcSnapshot(long allocated, int gen0, int gen1, int gen2, TimeSpan cpu)
     {
+        Cpu = cpu;
         Allocated = allocated;
         Gen0 = gen0;
         Gen1 = gen1;
         Gen2 = gen2;
     }
 
+    /// <summary>User plus kernel CPU time of the whole load tool process (every thread).</summary>
+    public TimeSpan Cpu { get; }
     public long Allocated { get; }
     public int Gen0 { get; }
     public int Gen1 { get; }
     public int Gen2 { get; }
 
-    public static GcSnapshot Take() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    public static GcSnapshot Take() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), Environment.CpuUsage.TotalTime);
 
     /// <summary>What happened between <paramref name="before"/> and this snapshot.</summary>
     public GcSnapshot Since(GcSnapshot before)
-        => new(Allocated - before.Allocated, Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2);
+        => new(Allocated - before.Allocated, Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2, Cpu - before.Cpu);
 }
 
 /// <summary>One run's outcome and the two lines it prints.</summary>
@@ -70,11 +73,12 @@ internal sealed record BenchResult(string Role, LoadGenOptions Options, long Mes
     {
         var o = Options;
         var perMsg = Messages > 0 ? Gc.Allocated / (double)Messages : 0;
+        var cpuUs = Messages > 0 ? Gc.Cpu.TotalMicroseconds / Messages : 0;
         var shape = Role == "writer"
             ? string.Create(CultureInfo.InvariantCulture, $"size={o.Size} batch={o.BatchSize} pipeline={o.Pipeline}")
             : string.Create(CultureInfo.InvariantCulture, $"size={o.Size} rdy={o.Rdy} channel={o.Channel}");
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"[{Role}] msgs={Messages} elapsed_s={Seconds:F3} ops_per_sec={OpsPerSecond:F0} mb_per_sec={MegabytesPerSecond:F3} connections={o.Connections} topic={o.Topic} {shape} client_alloc_bytes_per_msg={perMsg:F2} client_gc={Gc.Gen0}/{Gc.Gen1}/{Gc.Gen2} errors={Errors}");
+            $"[{Role}] msgs={Messages} elapsed_s={Seconds:F3} ops_per_sec={OpsPerSecond:F0} mb_per_sec={MegabytesPerSecond:F3} connections={o.Connections} topic={o.Topic} {shape} client_alloc_bytes_per_msg={perMsg:F2} client_cpu_us_per_msg={cpuUs:F3} client_gc={Gc.Gen0}/{Gc.Gen1}/{Gc.Gen2} errors={Errors}");
         return FirstError is null ? line : $"{line} first_error=\"{FirstError}\"";
     }
 }

@@ -123,4 +123,31 @@ public sealed class GrpcDiscoveryConsumerTests
         await consumer.StopAsync(cts.Token);
         await run;
     }
+
+    [Fact]
+    public async Task Http_polling_and_the_grpc_stream_together_reach_the_union_of_their_nsqd()
+    {
+        await using var polled = await GrpcLookup.StartAsync();
+        await using var streamed = await GrpcLookup.StartAsync();
+        await using var b1 = await polled.StartRegisteredBrokerAsync();
+        await using var b2 = await streamed.StartRegisteredBrokerAsync();
+        var topic = Topic();
+        await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("polled"));
+        await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("streamed"));
+        await using var consumer = new NsqConsumer(new NsqConsumerOptions
+        {
+            Topic = topic,
+            Channel = "ch",
+            LookupdHttpAddresses = [$"127.0.0.1:{polled.HttpEndPoint.Port}"],
+            LookupdPollInterval = TimeSpan.FromMilliseconds(200),
+            MaxInFlight = 10,
+        }.WithGrpcTopology($"127.0.0.1:{streamed.GrpcEndPoint!.Port}"));
+        var received = new Received();
+        using var cts = new CancellationTokenSource(TestTimeout * 3);
+        var run = consumer.RunAsync(received.Handler, cts.Token);
+        await WaitUntilAsync(() => received.Has("polled") && received.Has("streamed"), "a message from each lookup's nsqd");
+        Assert.Equal(2, consumer.ConnectionCount);
+        await consumer.StopAsync(cts.Token);
+        await run;
+    }
 }

@@ -45,8 +45,8 @@ public sealed partial class NsqConsumer
         {
             if (!TryTakeSlot()) return false;
             connection.HoldsHandlerSlot = true;
+            connection.HandlerClock = Stopwatch.GetTimestamp();
         }
-        var started = Stopwatch.GetTimestamp();
         var handled = HandleAsync(run, message);
         if (!handled.IsCompletedSuccessfully)
         {
@@ -56,7 +56,10 @@ public sealed partial class NsqConsumer
             return true;
         }
         handled.GetAwaiter().GetResult();
-        NoteSynchronousRun(started);
+        // One clock read per message: the time since the previous one ended is this handler's (plus the copy of one frame).
+        var started = connection.HandlerClock;
+        connection.HandlerClock = Stopwatch.GetTimestamp();
+        NoteSynchronousRun(started, connection.HandlerClock);
         return true;
     }
 
@@ -69,9 +72,9 @@ public sealed partial class NsqConsumer
     }
 
     /// <summary>After a handler completed synchronously: if it took long, keep the next messages off the read loop.</summary>
-    private void NoteSynchronousRun(long started)
+    private void NoteSynchronousRun(long started, long ended)
     {
-        if (Stopwatch.GetTimestamp() - started <= SlowInlineTicks) return;
+        if (ended - started <= SlowInlineTicks) return;
         if (_inlinePause == 0)
             _logger.LogDebug("consumer {Topic}/{Channel}: handler ran synchronously for more than {Ms} ms; queueing the next {Count} messages", _options.Topic, _options.Channel, SlowInlineMs, InlinePauseMessages);
         _inlinePause = InlinePauseMessages;
@@ -122,7 +125,7 @@ public sealed partial class NsqConsumer
                         continue;
                     }
                     handled.GetAwaiter().GetResult();
-                    NoteSynchronousRun(started);
+                    NoteSynchronousRun(started, Stopwatch.GetTimestamp());
                 }
                 Interlocked.Decrement(ref _busy);
             }

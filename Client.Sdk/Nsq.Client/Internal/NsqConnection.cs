@@ -59,6 +59,9 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     /// </summary>
     public bool HoldsHandlerSlot { get; set; }
 
+    /// <summary>While <see cref="HoldsHandlerSlot"/>: when the last handler run on this read loop ended (Stopwatch ticks).</summary>
+    public long HandlerClock { get; set; }
+
     /// <summary>True once the connection is closed (by us, by nsqd or by an error).</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

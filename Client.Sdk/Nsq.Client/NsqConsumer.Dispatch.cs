@@ -5,9 +5,11 @@ using Nsq.Client.Internal;
 namespace Nsq.Client;
 
 /// <summary>
-/// Where RunAsync's handler runs. HandlerConcurrency slots; a message takes one. When a slot is free and no message is
-/// queued, the handler runs on the read loop that decoded the message, as the raw protocol reader FINs in place: no
-/// hand-over, no thread wake-up, and its FIN leaves in the read loop's one flush per receive. A handler that does not
+/// Where RunAsync's handler runs. HandlerConcurrency slots; a running handler holds one. When a slot is free and no
+/// message is queued, the handler runs on the read loop that decoded the message, as the raw protocol reader FINs in
+/// place: no hand-over, no thread wake-up, and its FIN leaves in the read loop's one flush per receive. The read loop
+/// keeps that slot until the end of the receive (or until a message is queued), so the steady path costs one atomic
+/// take and give-back per receive. A handler that does not
 /// complete synchronously keeps its slot until it does and then carries on with queued messages. Otherwise the message
 /// is queued (FIFO) and a handler task on the thread pool takes a free slot and drains the queue, so a slot is never
 /// idle while a message waits and the order of handling is the order of delivery when HandlerConcurrency is 1.

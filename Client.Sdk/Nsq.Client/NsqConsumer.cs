@@ -94,6 +94,23 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         }
     }
 
+    /// <summary>The sum of the RDY counts last sent on the open connections (tests check it against MaxInFlight).</summary>
+    internal long TotalReadySent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long total = 0;
+                foreach (var slot in _slots)
+                {
+                    if (slot.Connection is { IsClosed: false }) total += slot.Ready;
+                }
+                return total;
+            }
+        }
+    }
+
     /// <summary>How many nsqd connections are open now.</summary>
     public int ConnectionCount
     {

@@ -1,15 +1,11 @@
 using System.Globalization;
 using Admin.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nsq.Protocol.Config;
 
 namespace Admin.Service.CommandLine;
-
-internal enum AdminCommandLineAction { Run, ShowVersion, ShowHelp, Error }
-
-internal sealed record AdminCommandLineResult(AdminCommandLineAction Action, AdminOptions? Options, LogLevel LogLevel,
-    string Output, int ExitCode, IReadOnlyList<string> HostArguments);
 
 /// <summary>
 /// nsqadmin's command line (spec §7.2; Go flag rules: <c>-flag</c> or <c>--flag</c>, <c>=value</c> or the next argument,
@@ -45,18 +41,18 @@ internal static class AdminCommandLine
     public static string Usage { get; } = "Usage of nsqadmin:\n" + string.Join("\n", Flags.Select(f => $"  --{f.Name,-30} {f.Help}"))
         + "\n  --version                        print version string";
 
-    public static AdminCommandLineResult Parse(string[] args, IConfiguration configuration)
+    public static DaemonCommandLineResult<AdminOptions> Parse(string[] args, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
         switch (GoFlagArgs.Read(args, name => name == "version" ? true : Array.Find(Flags, f => f.Name == name)?.Bool,
                     out var flags, out var hostArgs, out var error))
         {
-            case GoFlagArgsOutcome.Help: return new(AdminCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
+            case GoFlagArgsOutcome.Help: return new(DaemonAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
             case GoFlagArgsOutcome.Error: return Error(error.StartsWith("unexpected", StringComparison.Ordinal) ? error : $"{error}\n{Usage}", 2);
         }
         if (flags.Exists(f => f.Key == "version"))
-            return new(AdminCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqadmin v{AdminOptions.Version} (NsqAspire)", 0, []);
+            return new(DaemonAction.ShowVersion, null, LogLevel.Information, $"nsqadmin v{AdminOptions.Version} (NsqAspire)", 0, []);
         var given = flags.ConvertAll(f => (Flag: Array.Find(Flags, x => x.Name == f.Key)!, f.Value));
 
         var options = new AdminOptions();
@@ -72,7 +68,7 @@ internal static class AdminCommandLine
                 if (flag.Name != "config") Apply(flag.Name, value, options, ref logLevel);
             }
             options.Validate();
-            return new(AdminCommandLineAction.Run, options, ParseLogLevel(logLevel), "", 0, hostArgs);
+            return new(DaemonAction.Run, options, ParseLogLevel(logLevel), "", 0, hostArgs);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or Tomlyn.TomlException)
         {
@@ -80,7 +76,7 @@ internal static class AdminCommandLine
         }
     }
 
-    private static AdminCommandLineResult Error(string message, int code) => new(AdminCommandLineAction.Error, null, LogLevel.Information, message, code, []);
+    private static DaemonCommandLineResult<AdminOptions> Error(string message, int code) => new(DaemonAction.Error, null, LogLevel.Information, message, code, []);
 
     /// <summary>The <c>Admin</c> section: <c>HttpAddress</c>, <c>LookupdHttpAddresses</c> (array or comma-separated), ...</summary>
     private static void ApplyConfiguration(IConfigurationSection section, AdminOptions options, ref string logLevel)

@@ -1,15 +1,11 @@
 using System.Globalization;
 using Lookup.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nsq.Protocol.Config;
 
 namespace Lookup.Service.CommandLine;
-
-internal enum LookupCommandLineAction { Run, ShowVersion, ShowHelp, Error }
-
-internal sealed record LookupCommandLineResult(LookupCommandLineAction Action, LookupOptions? Options, LogLevel LogLevel,
-    string Output, int ExitCode, IReadOnlyList<string> HostArguments);
 
 /// <summary>
 /// nsqlookupd's command line (Go flag rules: <c>-flag</c> or <c>--flag</c>, <c>=value</c> or the next argument) over,
@@ -36,18 +32,18 @@ internal static class LookupCommandLine
           --version                           print version string
         """;
 
-    public static LookupCommandLineResult Parse(string[] args, IConfiguration configuration)
+    public static DaemonCommandLineResult<LookupOptions> Parse(string[] args, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
         switch (GoFlagArgs.Read(args, name => name == "version" ? true : Flags.Contains(name) ? false : null,
                     out var flags, out var hostArgs, out var error))
         {
-            case GoFlagArgsOutcome.Help: return new(LookupCommandLineAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
+            case GoFlagArgsOutcome.Help: return new(DaemonAction.ShowHelp, null, LogLevel.Information, Usage, 0, []);
             case GoFlagArgsOutcome.Error: return Error(error.StartsWith("unexpected", StringComparison.Ordinal) ? error : $"{error}\n{Usage}", 2);
         }
         if (flags.Exists(f => f.Key == "version"))
-            return new(LookupCommandLineAction.ShowVersion, null, LogLevel.Information, $"nsqlookupd v{LookupOptions.Version} (NsqAspire)", 0, []);
+            return new(DaemonAction.ShowVersion, null, LogLevel.Information, $"nsqlookupd v{LookupOptions.Version} (NsqAspire)", 0, []);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in flags) values[name] = value;
 
@@ -62,7 +58,7 @@ internal static class LookupCommandLine
                 if (name != "config") Apply(name, value, options, ref logLevel);
             }
             options.Validate();
-            return new(LookupCommandLineAction.Run, options, ParseLogLevel(logLevel), "", 0, hostArgs);
+            return new(DaemonAction.Run, options, ParseLogLevel(logLevel), "", 0, hostArgs);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or Tomlyn.TomlException)
         {
@@ -70,7 +66,7 @@ internal static class LookupCommandLine
         }
     }
 
-    private static LookupCommandLineResult Error(string message, int code) => new(LookupCommandLineAction.Error, null, LogLevel.Information, message, code, []);
+    private static DaemonCommandLineResult<LookupOptions> Error(string message, int code) => new(DaemonAction.Error, null, LogLevel.Information, message, code, []);
 
     private static void ApplyConfiguration(IConfiguration configuration, LookupOptions options, ref string logLevel)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Admin.Service.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -9,13 +10,13 @@ public sealed class AdminCommandLineTests
 {
     private static readonly IConfiguration s_empty = new ConfigurationBuilder().Build();
 
-    private static AdminCommandLineResult Parse(params string[] args) => AdminCommandLine.Parse(args, s_empty);
+    private static DaemonCommandLineResult<Admin.Core.AdminOptions> Parse(params string[] args) => AdminCommandLine.Parse(args, s_empty);
 
     [Fact]
     public void Defaults_listen_on_4171()
     {
         var r = Parse("--lookupd-http-address=127.0.0.1:4161");
-        Assert.Equal(AdminCommandLineAction.Run, r.Action);
+        Assert.Equal(DaemonAction.Run, r.Action);
         Assert.Equal("0.0.0.0:4171", r.Options!.HttpAddress);
         Assert.Equal(TimeSpan.FromSeconds(2), r.Options.HttpClientConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), r.Options.HttpClientRequestTimeout);
@@ -29,7 +30,7 @@ public sealed class AdminCommandLineTests
         var r = Parse("-lookupd-http-address", "a:4161", "--lookupd-http-address=b:4161", "--http-address", "127.0.0.1:9000",
             "--notification-http-endpoint=http://127.0.0.1:4151/pub?topic=admin_actions", "--http-client-request-timeout=750ms",
             "--admin-user=alice", "--admin-user", "bob", "--log-level=debug", "--proxy-graphite", "--graphite-url=http://g", "--", "--urls", "x");
-        Assert.Equal(AdminCommandLineAction.Run, r.Action);
+        Assert.Equal(DaemonAction.Run, r.Action);
         Assert.Equal(["a:4161", "b:4161"], r.Options!.LookupdHttpAddresses);
         Assert.Equal("127.0.0.1:9000", r.Options.HttpAddress);
         Assert.Equal("http://127.0.0.1:4151/pub?topic=admin_actions", r.Options.NotificationHttpEndpoint);
@@ -51,7 +52,7 @@ public sealed class AdminCommandLineTests
     public void Both_sources_or_none_are_refused_with_nsqadmins_messages()
     {
         var none = Parse();
-        Assert.Equal((AdminCommandLineAction.Error, 1), (none.Action, none.ExitCode));
+        Assert.Equal((DaemonAction.Error, 1), (none.Action, none.ExitCode));
         Assert.Contains("--nsqd-http-address or --lookupd-http-address required", none.Output, StringComparison.Ordinal);
 
         var both = Parse("--nsqd-http-address=n:4151", "--lookupd-http-address=l:4161");
@@ -70,17 +71,17 @@ public sealed class AdminCommandLineTests
     public void Bad_flags_fail_like_go_flag_does(string arg, int exitCode)
     {
         var r = Parse("--lookupd-http-address=l:4161", arg);
-        Assert.Equal(AdminCommandLineAction.Error, r.Action);
+        Assert.Equal(DaemonAction.Error, r.Action);
         Assert.Equal(exitCode, r.ExitCode);
     }
 
     [Fact]
     public void Version_and_help()
     {
-        Assert.Equal(AdminCommandLineAction.ShowVersion, Parse("--version").Action);
+        Assert.Equal(DaemonAction.ShowVersion, Parse("--version").Action);
         Assert.StartsWith("nsqadmin v1.3.0", Parse("--version").Output, StringComparison.Ordinal);
         var help = Parse("--help");
-        Assert.Equal(AdminCommandLineAction.ShowHelp, help.Action);
+        Assert.Equal(DaemonAction.ShowHelp, help.Action);
         Assert.Contains("--lookupd-http-address", help.Output, StringComparison.Ordinal);
     }
 
@@ -101,7 +102,7 @@ public sealed class AdminCommandLineTests
                 nsqlookupd_http_addresses = ["file-a:4161", "file-b:4161"]
                 """);
             var r = AdminCommandLine.Parse(["--config", file, "--http-address=127.0.0.1:3333"], configuration);
-            Assert.Equal(AdminCommandLineAction.Run, r.Action);
+            Assert.Equal(DaemonAction.Run, r.Action);
             Assert.Equal("127.0.0.1:3333", r.Options!.HttpAddress);
             Assert.Equal(["file-a:4161", "file-b:4161"], r.Options.LookupdHttpAddresses);
             Assert.Equal("http://settings/notify", r.Options.NotificationHttpEndpoint);
@@ -116,7 +117,7 @@ public sealed class AdminCommandLineTests
     public void Aspire_style_urls_are_accepted_as_addresses()
     {
         var r = Parse("--lookupd-http-address=http://nsqlookupd0", "--lookupd-http-address=http://nsqlookupd1");
-        Assert.Equal(AdminCommandLineAction.Run, r.Action);
+        Assert.Equal(DaemonAction.Run, r.Action);
         Assert.Equal(new Uri("http://nsqlookupd0/"), Admin.Core.AdminOptions.UpstreamUri(r.Options!.LookupdHttpAddresses[0]));
     }
 }

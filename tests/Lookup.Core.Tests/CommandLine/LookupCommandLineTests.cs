@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Lookup.Service.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ public sealed class LookupCommandLineTests
     public void Defaults()
     {
         var r = LookupCommandLine.Parse([], Config());
-        Assert.Equal(LookupCommandLineAction.Run, r.Action);
+        Assert.Equal(DaemonAction.Run, r.Action);
         Assert.Equal("0.0.0.0:4160", r.Options!.TcpAddress);
         Assert.Equal("0.0.0.0:4161", r.Options.HttpAddress);
         Assert.Equal(TimeSpan.FromMinutes(5), r.Options.InactiveProducerTimeout);
@@ -68,13 +69,13 @@ public sealed class LookupCommandLineTests
     public void Errors(int code, string arg)
     {
         var r = LookupCommandLine.Parse([arg], Config());
-        Assert.Equal((LookupCommandLineAction.Error, code), (r.Action, r.ExitCode));
+        Assert.Equal((DaemonAction.Error, code), (r.Action, r.ExitCode));
     }
 
     [Fact]
     public void Version_and_help()
     {
-        Assert.Equal(LookupCommandLineAction.ShowVersion, LookupCommandLine.Parse(["--version"], Config()).Action);
-        Assert.Equal(LookupCommandLineAction.ShowHelp, LookupCommandLine.Parse(["-h"], Config()).Action);
+        Assert.Equal(DaemonAction.ShowVersion, LookupCommandLine.Parse(["--version"], Config()).Action);
+        Assert.Equal(DaemonAction.ShowHelp, LookupCommandLine.Parse(["-h"], Config()).Action);
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Admin.Core;

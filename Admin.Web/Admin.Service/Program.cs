@@ -1,3 +1,4 @@
+using NsqAspire.Daemon;
 using Admin.Core;
 using Admin.Service.CommandLine;
 using Microsoft.Extensions.Hosting;

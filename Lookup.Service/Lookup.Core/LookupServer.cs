@@ -1,4 +1,4 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using Lookup.Core.Grpc;
 using System.Net;
 using Lookup.Core.Http;

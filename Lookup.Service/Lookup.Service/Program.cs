@@ -1,3 +1,4 @@
+using NsqAspire.Daemon;
 using Lookup.Core;
 using Lookup.Service.CommandLine;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;

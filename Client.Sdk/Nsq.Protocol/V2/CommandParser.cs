@@ -28,7 +28,7 @@ public static class CommandParser
     }
 
     /// <summary>Parses one line (without its <c>\n</c>) into name and parameters.</summary>
-    public static CommandLine Parse(ReadOnlySpan<byte> line)
+    public static ParsedCommand Parse(ReadOnlySpan<byte> line)
     {
         if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
         var sp = line.IndexOf((byte)' ');
@@ -53,7 +53,7 @@ public static class CommandParser
                 rest = rest[(next + 1)..];
             }
         }
-        return new CommandLine { Name = Identify(name), RawName = name, ParamCount = count, Param0 = p0, Param1 = p1, Param2 = p2 };
+        return new ParsedCommand { Name = Identify(name), RawName = name, ParamCount = count, Param0 = p0, Param1 = p1, Param2 = p2 };
     }
 
     /// <summary>Maps the name bytes to a command; case-sensitive as nsqd.</summary>

@@ -1,9 +1,10 @@
+using NsqAspire.Daemon;
 using System.Globalization;
 using Lookup.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Lookup.Service.CommandLine;
 

@@ -14,7 +14,7 @@ internal sealed partial class ClientSession
 
     private bool AuthExpired => _auth is { } a && Clock.NowMs > a.ExpiresAtMs;
 
-    private CommandOutcome Auth(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Auth(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
         if (State != ClientState.Init) throw Fail(ErrorCode.Invalid, "cannot AUTH in current state");
         if (cmd.ParamCount != 0) throw Fail(ErrorCode.Invalid, "AUTH invalid number of parameters");

@@ -7,7 +7,7 @@ namespace Nsqd.Core.Tcp;
 /// <summary>Spec §2.5: SUB, RDY, FIN, REQ, TOUCH, CLS — texts and fatal/non-fatal split exactly as nsqd 1.3.</summary>
 internal sealed partial class ClientSession
 {
-    private CommandOutcome Sub(in CommandLine cmd)
+    private CommandOutcome Sub(in ParsedCommand cmd)
     {
         if (State != ClientState.Init) throw Fail(ErrorCode.Invalid, "cannot SUB in current state");
         if (HeartbeatIntervalMs <= 0) throw Fail(ErrorCode.Invalid, "cannot SUB with heartbeats disabled");
@@ -47,7 +47,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Done;
     }
 
-    private CommandOutcome Rdy(in CommandLine cmd)
+    private CommandOutcome Rdy(in ParsedCommand cmd)
     {
         if (State == ClientState.Closing) return CommandOutcome.Done; // ignored after CLS
         if (State != ClientState.Subscribed) throw Fail(ErrorCode.Invalid, "cannot RDY in current state");
@@ -66,7 +66,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Done;
     }
 
-    private CommandOutcome Fin(in CommandLine cmd)
+    private CommandOutcome Fin(in ParsedCommand cmd)
     {
         if (State is not (ClientState.Subscribed or ClientState.Closing)) throw Fail(ErrorCode.Invalid, "cannot FIN in current state");
         if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, "FIN insufficient number of params");
@@ -79,7 +79,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Done;
     }
 
-    private CommandOutcome Req(in CommandLine cmd)
+    private CommandOutcome Req(in ParsedCommand cmd)
     {
         if (State is not (ClientState.Subscribed or ClientState.Closing)) throw Fail(ErrorCode.Invalid, "cannot REQ in current state");
         if (cmd.ParamCount < 2) throw Fail(ErrorCode.Invalid, "REQ insufficient number of params");
@@ -96,7 +96,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Done;
     }
 
-    private CommandOutcome Touch(in CommandLine cmd)
+    private CommandOutcome Touch(in ParsedCommand cmd)
     {
         if (State is not (ClientState.Subscribed or ClientState.Closing)) throw Fail(ErrorCode.Invalid, "cannot TOUCH in current state");
         if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, "TOUCH insufficient number of params");

@@ -8,7 +8,7 @@ namespace Nsqd.Core.Tcp;
 /// <summary>Spec §2.5 IDENTIFY: validation ranges, the negotiation response, then the TLS → snappy → deflate upgrades.</summary>
 internal sealed partial class ClientSession
 {
-    private CommandOutcome Identify(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Identify(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
         if (State != ClientState.Init) throw Fail(ErrorCode.Invalid, "cannot IDENTIFY in current state");
         var body = ReadSmallBody("IDENTIFY", ref buffer);

@@ -32,10 +32,10 @@ internal sealed partial class ClientSession
 
     public bool IsProducer => Volatile.Read(ref _lastPub) is not null;
 
-    private CommandOutcome Pub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Pub(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
         => PublishOne("PUB", in cmd, ref buffer, deferMs: 0, ErrorCode.PubFailed);
 
-    private CommandOutcome Dpub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Dpub(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
         if (cmd.ParamCount < 2) throw Fail(ErrorCode.Invalid, "DPUB insufficient number of parameters");
         CheckTopicName("DPUB", cmd.Param0);
@@ -46,7 +46,7 @@ internal sealed partial class ClientSession
         return PublishOne("DPUB", in cmd, ref buffer, (long)ms, ErrorCode.DpubFailed);
     }
 
-    private CommandOutcome PublishOne(string name, in CommandLine cmd, ref ReadOnlySequence<byte> buffer, long deferMs, string failCode)
+    private CommandOutcome PublishOne(string name, in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer, long deferMs, string failCode)
     {
         if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, $"{name} insufficient number of parameters");
         CheckTopicName(name, cmd.Param0);
@@ -68,7 +68,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Done;
     }
 
-    private CommandOutcome Mpub(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Mpub(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
         if (cmd.ParamCount < 1) throw Fail(ErrorCode.Invalid, "MPUB insufficient number of parameters");
         // The duplicated code in this text is nsqd 1.3's (spec A.2 item 1); clients and the probe see it verbatim.

@@ -121,7 +121,7 @@ internal sealed partial class ClientSession
             {
                 outcome = Execute(in cmd, ref buffer);
             }
-            catch (ProtocolError ex)
+            catch (NsqProtocolException ex)
             {
                 FrameWriter.WriteError(_responses, ex.Text);
                 if (ex.IsFatal) return CommandOutcome.Close;
@@ -137,7 +137,7 @@ internal sealed partial class ClientSession
         return CommandOutcome.Close;
     }
 
-    private CommandOutcome Execute(in CommandLine cmd, ref ReadOnlySequence<byte> buffer)
+    private CommandOutcome Execute(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
         // Spec §2.8: while TLS is required and not yet negotiated only IDENTIFY is allowed.
         if (Broker.Options.TlsRequiredLevel > 0 && Tls is null && cmd.Name != CommandName.Identify)
@@ -212,5 +212,5 @@ internal sealed partial class ClientSession
 
     private static string Ascii(ReadOnlySpan<byte> s) => System.Text.Encoding.UTF8.GetString(s);
 
-    private static ProtocolError Fail(string code, string description) => new(code, description);
+    private static NsqProtocolException Fail(string code, string description) => new(code, description);
 }

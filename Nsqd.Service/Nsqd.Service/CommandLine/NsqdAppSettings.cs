@@ -1,4 +1,4 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using Nsqd.Core;
 
 namespace Nsqd.Service.CommandLine;

@@ -1,3 +1,4 @@
+using NsqAspire.Daemon;
 using Microsoft.Extensions.Hosting;
 using Admin.Service.CommandLine;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using NsqAspire.Daemon;
 using Microsoft.Extensions.Hosting;
 using Lookup.Service.CommandLine;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 using Nsqd.Service.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;

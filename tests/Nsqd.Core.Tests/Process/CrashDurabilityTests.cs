@@ -8,7 +8,7 @@ namespace Nsqd.Core.Tests.Process;
 
 /// <summary>
 /// --durability=durable against kill -9 of the real host: every acknowledged publish survives, in-flight messages are
-/// redelivered, deferred messages keep their due time. (./crash-test.sh runs the same trial as often as asked.)
+/// redelivered, deferred messages keep their due time. (tests/Benchmarks/crash-test.sh runs the same trial as often as asked.)
 /// </summary>
 public sealed class CrashDurabilityTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Nsq.Protocol.Config;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>
 /// Go's duration syntax (<c>time.ParseDuration</c>), which nsqd uses for every duration flag and config value:

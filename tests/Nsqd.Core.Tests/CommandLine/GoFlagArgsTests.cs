@@ -1,6 +1,6 @@
-using Nsq.Protocol.Config;
+using NsqAspire.Daemon.CommandLine;
 
-namespace Nsq.Protocol.Tests.Config;
+namespace Nsqd.Core.Tests.CommandLine;
 
 /// <summary>Go flag syntax shared by the nsqlookupd and nsqadmin command lines.</summary>
 public class GoFlagArgsTests

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SDK vs raw protocol throughput: the load tool's writer and reader with raw frames and through Nsq.Client
-# (--client sdk), alternating on a fresh broker each time (./bench.sh does the broker and the runs), then the medians
+# (--client sdk), alternating on a fresh broker each time (tests/Benchmarks/bench.sh does the broker and the runs), then the medians
 # and the SDK/raw ratio for publish and consume.
 #
-#   ./bench-sdk.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
+#   tests/Benchmarks/bench-sdk.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
 #
-# Environment: as ./bench.sh (CONNECTIONS, RDY, PIPELINE, NSQD_ARGS, BENCH_ARTIFACTS, SKIP_BUILD).
+# Environment: as tests/Benchmarks/bench.sh (CONNECTIONS, RDY, PIPELINE, NSQD_ARGS, BENCH_ARTIFACTS, SKIP_BUILD).
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 size=${1:-200}
 batch=${2:-200}
@@ -24,7 +24,7 @@ raw_w=() raw_r=() sdk_w=() sdk_r=() sdk_wa=() sdk_ra=()
 for run in $(seq 1 "$runs"); do
   for client in raw sdk; do
     echo "## run $run/$runs: $client"
-    out=$(NSQ_LOADGEN_CLIENT=$client ./bench.sh "$size" "$batch" "$memq" 1 "$runfor" 2>&1) || { echo "$out"; exit 1; }
+    out=$(NSQ_LOADGEN_CLIENT=$client tests/Benchmarks/bench.sh "$size" "$batch" "$memq" 1 "$runfor" 2>&1) || { echo "$out"; exit 1; }
     # Built once; the later runs reuse it.
     export SKIP_BUILD=1
     echo "$out" | grep -E '^\[(writer|reader)\]'

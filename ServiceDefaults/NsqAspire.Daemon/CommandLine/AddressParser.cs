@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Nsq.Protocol.Config;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>Go-style <c>host:port</c> addresses as nsqd's flags take them: <c>0.0.0.0:4150</c>, <c>:4150</c>, <c>[::1]:4150</c>, <c>localhost:4150</c>.</summary>
 public static class AddressParser

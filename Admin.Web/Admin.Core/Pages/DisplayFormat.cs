@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Admin.Core.Pages;
 
 /// <summary>How the pages print numbers, durations, links and action bodies.</summary>
-public static class Fmt
+public static class DisplayFormat
 {
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -27,8 +27,8 @@ public static class Fmt
     public static string Node(string node) => "/nodes/" + Uri.EscapeDataString(node).Replace("%3A", ":", StringComparison.Ordinal);
 
     /// <summary>The JSON body of an action (<c>{"action":"empty"}</c>).</summary>
-    public static string Body(string key, string value) => JsonSerializer.Serialize(new Dictionary<string, string> { [key] = value }, FmtJsonContext.Default.DictionaryStringString);
+    public static string Body(string key, string value) => JsonSerializer.Serialize(new Dictionary<string, string> { [key] = value }, DisplayFormatJsonContext.Default.DictionaryStringString);
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class FmtJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class DisplayFormatJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -2,7 +2,7 @@
 # Local throughput benchmark, after nsq's bench.sh (spec §8): start our nsqd, run bench_writer then bench_reader
 # (tests/Benchmarks/Nsq.LoadGen) against it, repeat, print the medians.
 #
-#   ./bench.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
+#   tests/Benchmarks/bench.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
 #
 # Each run gets a fresh broker (new free ports, empty temp data path), so runs do not see each other's backlog.
 # Environment:
@@ -16,7 +16,7 @@
 #   NSQD_ARGS="..."      extra flags for the broker
 #   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench); SKIP_BUILD=1 reuses it
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 size=${1:-200}

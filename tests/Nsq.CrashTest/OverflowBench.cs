@@ -5,7 +5,7 @@ using Nsq.Protocol.V2;
 namespace Nsq.CrashTest;
 
 /// <summary>
-/// The disk overflow path (./bench-overflow.sh): with a channel subscribed but not ready, MPUB <c>count</c> messages
+/// The disk overflow path (tests/Benchmarks/bench-overflow.sh): with a channel subscribed but not ready, MPUB <c>count</c> messages
 /// of <c>size</c> bytes (far more than --mem-queue-size, so nearly all go to the channel's disk queue), then read
 /// them all back with FIN. Prints the write and read rates.
 /// </summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Microsoft.Extensions.Hosting;
+namespace NsqAspire.Daemon;
 
 /// <summary>What a daemon's command line asks for.</summary>
 public enum DaemonAction

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Publish throughput of --durability=durable next to --durability=memory, with the same load tool and load
-# (./bench.sh, i.e. Nsq.LoadGen "both": writer for runfor, then reader), runs interleaved memory/durable so that a
+# (tests/Benchmarks/bench.sh, i.e. Nsq.LoadGen "both": writer for runfor, then reader), runs interleaved memory/durable so that a
 # noisy machine affects both alike. Prints each run, the medians and the durable/memory ratios.
 #
-#   ./bench-durable.sh [size=200] [batch=200] [runs=3] [runfor=10s]
+#   tests/Benchmarks/bench-durable.sh [size=200] [batch=200] [runs=3] [runfor=10s]
 #
-# Environment: as ./bench.sh (BENCH_ARTIFACTS, SKIP_BUILD=1, CONNECTIONS, PIPELINE, NSQD_ARGS for both modes).
+# Environment: as tests/Benchmarks/bench.sh (BENCH_ARTIFACTS, SKIP_BUILD=1, CONNECTIONS, PIPELINE, NSQD_ARGS for both modes).
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 size=${1:-200}
 batch=${2:-200}
@@ -18,7 +18,7 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} if (NR%
 declare -A writer reader
 for run in $(seq 1 "$runs"); do
   for mode in memory durable; do
-    out=$(SKIP_BUILD=$skip NSQD_ARGS="--durability=$mode ${NSQD_ARGS:-}" ./bench.sh "$size" "$batch" 10000 1 "$runfor")
+    out=$(SKIP_BUILD=$skip NSQD_ARGS="--durability=$mode ${NSQD_ARGS:-}" tests/Benchmarks/bench.sh "$size" "$batch" 10000 1 "$runfor")
     skip=1
     w=$(echo "$out" | sed -n 's/^writer: \([0-9.]*\) msgs\/s.*/\1/p')
     r=$(echo "$out" | sed -n 's/^reader: \([0-9.]*\) msgs\/s.*/\1/p')

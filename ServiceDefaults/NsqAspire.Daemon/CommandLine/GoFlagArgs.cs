@@ -1,4 +1,4 @@
-namespace Nsq.Protocol.Config;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>What <see cref="GoFlagArgs.Read"/> found.</summary>
 public enum GoFlagArgsOutcome

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 harness for --durability=durable (docs/readme-parts/storage.md):
 #
-#   ./crash-test.sh [trials=10] [seed]
+#   tests/Benchmarks/crash-test.sh [trials=10] [seed]
 #
 # Each trial starts Nsqd.Service --durability=durable on a fresh data path; 4 publishers send PUB, MPUB (1-99
 # messages) and short DPUBs and record a message only once its OK arrived; a consumer finishes nine in ten messages and
@@ -10,14 +10,14 @@
 # if any acknowledged message is missing.
 # Environment: CRASH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-crash), SKIP_BUILD=1 reuses the build.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 case "${1:-}" in -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 trials=${1:-10}
 [[ "$trials" =~ ^[0-9]+$ ]] || { echo "crash-test.sh: not a number: $trials" >&2; exit 2; }
 art=${CRASH_ARTIFACTS:-${TMPDIR:-/tmp}/art-crash}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for p in Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj tests/Benchmarks/Nsq.CrashTest/Nsq.CrashTest.csproj; do
+  for p in Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj tests/Nsq.CrashTest/Nsq.CrashTest.csproj; do
     dotnet build "$p" -c Release --artifacts-path "$art" -nologo -v q -clp:NoSummary
   done
 fi

@@ -4,7 +4,7 @@ namespace Nsq.Protocol.V2;
 /// One parsed command line (spec §2.2): the name and up to three space-separated parameters as slices of the read
 /// buffer. <see cref="ParamCount"/> counts every parameter (an empty one between two spaces included), as nsqd does.
 /// </summary>
-public readonly ref struct CommandLine
+public readonly ref struct ParsedCommand
 {
     public CommandName Name { get; init; }
     /// <summary>The raw name bytes, for <c>E_INVALID invalid command FOO</c>.</summary>

@@ -3,12 +3,12 @@
 # lives in the channel's disk queue) is written (MPUB, 200 per batch), then read back (SUB, RDY 2500, FIN each).
 # Reports write and read MB/s and the broker's peak RSS (VmHWM of its /proc status).
 #
-#   ./bench-overflow.sh [count=10000000] [size=200] [durability=memory]
+#   tests/Benchmarks/bench-overflow.sh [count=10000000] [size=200] [durability=memory]
 #
 # Environment: BENCH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-bench), SKIP_BUILD=1, CONNECTIONS=N (default 2),
 # NSQD_ARGS="..." extra broker flags.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 count=${1:-10000000}
@@ -16,7 +16,7 @@ size=${2:-200}
 durability=${3:-memory}
 art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for p in Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj tests/Benchmarks/Nsq.CrashTest/Nsq.CrashTest.csproj; do
+  for p in Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj tests/Nsq.CrashTest/Nsq.CrashTest.csproj; do
     dotnet build "$p" -c Release --artifacts-path "$art" -nologo -v q -clp:NoSummary
   done
 fi

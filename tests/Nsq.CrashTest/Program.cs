@@ -2,9 +2,9 @@ using System.Globalization;
 using Nsq.CrashTest;
 
 // Storage harnesses for Nsqd.Service:
-//   crash <Nsqd.Service.dll> [trials=10] [seed]   kill -9 trials in --durability=durable (./crash-test.sh); exit 1 if
+//   crash <Nsqd.Service.dll> [trials=10] [seed]   kill -9 trials in --durability=durable (tests/Benchmarks/crash-test.sh); exit 1 if
 //                                                  any acknowledged message is missing
-//   overflow <host:port> [count] [size] [conns]   disk overflow write + read back (./bench-overflow.sh)
+//   overflow <host:port> [count] [size] [conns]   disk overflow write + read back (tests/Benchmarks/bench-overflow.sh)
 static int Usage(int code)
 {
     Console.WriteLine("usage: Nsq.CrashTest crash <Nsqd.Service.dll> [trials=10] [seed]");

@@ -3,7 +3,7 @@
 # client inside the load tool, connected for the whole run), hammer GET /lookup?topic= over keep-alive HTTP/1.1
 # connections (tests/Benchmarks/Nsq.LoadGen lookup mode), repeat, print the median requests per second.
 #
-#   ./bench-lookup.sh [runs=3] [runfor=10s]
+#   tests/Benchmarks/bench-lookup.sh [runs=3] [runfor=10s]
 #
 # Each run gets a fresh lookup (new free ports). Environment:
 #   REDIS=1              start a throw-away redis-server (free port, no persistence) and pass --redis (default: memory store)
@@ -11,7 +11,7 @@
 #   LOOKUPD_ARGS="..."   extra flags for the lookup
 #   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench-lookup); SKIP_BUILD=1 reuses it
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 

@@ -15,7 +15,7 @@ namespace Aspire.Hosting;
 /// nsqlookupd and consumers connect to that exact port. Hence non-proxied endpoints whose ports are handed to the
 /// broker as nsqd flags. nsqlookupd: the same shape (named replicas nsqlookupd0, nsqlookupd1, ...), because each broker
 /// connects to every lookup's TCP port; replicas share their registrations through an optional Redis store
-/// (<see cref="WithStore"/>), else each knows only the brokers registered with it, as nsqlookupd does.</para>
+/// (<see cref="WithStore(IResourceBuilder{ProjectResource}, NsqLookupdStore)"/>), else each knows only the brokers registered with it, as nsqlookupd does.</para>
 /// </summary>
 public static class NsqResourceBuilderExtensions
 {
@@ -61,7 +61,7 @@ public static class NsqResourceBuilderExtensions
 
     /// <summary>Adds one nsqlookupd replica (the project <typeparamref name="TProject"/>, e.g. <c>Projects.Lookup_Service</c>):
     /// TCP (broker registrations), HTTP (the lookup API, /health) and gRPC endpoints handed over as nsqlookupd flags,
-    /// healthy once /health answers. Without <see cref="WithStore"/> it keeps its registrations in memory.</summary>
+    /// healthy once /health answers. Without <see cref="WithStore(IResourceBuilder{ProjectResource}, NsqLookupdStore)"/> it keeps its registrations in memory.</summary>
     public static IResourceBuilder<ProjectResource> AddNsqLookupd<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new()
     {

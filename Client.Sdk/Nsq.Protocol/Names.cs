@@ -6,12 +6,17 @@ namespace Nsq.Protocol;
 /// </summary>
 public static class Names
 {
+    /// <summary>The longest topic or channel name, in bytes, <c>#ephemeral</c> included.</summary>
     public const int MaxLength = 64;
+    /// <summary>The suffix of an ephemeral topic or channel: never written to disk, deleted once no longer used.</summary>
     public const string EphemeralSuffix = "#ephemeral";
 
+    /// <summary>Whether <paramref name="name"/> (ASCII bytes) is a valid topic name.</summary>
     public static bool IsValidTopicName(ReadOnlySpan<byte> name) => IsValid(name);
+    /// <summary>Whether <paramref name="name"/> (ASCII bytes) is a valid channel name.</summary>
     public static bool IsValidChannelName(ReadOnlySpan<byte> name) => IsValid(name);
 
+    /// <summary>Whether <paramref name="name"/> (ASCII bytes) is a valid topic or channel name.</summary>
     public static bool IsValid(ReadOnlySpan<byte> name)
     {
         if (name.Length is 0 or > MaxLength) return false;
@@ -26,6 +31,7 @@ public static class Names
         return true;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a valid topic or channel name (any non-ASCII character makes it invalid).</summary>
     public static bool IsValid(string name)
     {
         if (name.Length is 0 or > MaxLength) return false;
@@ -38,5 +44,6 @@ public static class Names
         return IsValid(buf[..name.Length]);
     }
 
+    /// <summary>Whether <paramref name="name"/> ends with <see cref="EphemeralSuffix"/>.</summary>
     public static bool IsEphemeral(string name) => name.EndsWith(EphemeralSuffix, StringComparison.Ordinal);
 }

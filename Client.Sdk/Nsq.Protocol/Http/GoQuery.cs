@@ -16,6 +16,7 @@ public sealed class GoQuery
     {
     }
 
+    /// <summary>A query with no parameters.</summary>
     public static GoQuery Empty { get; } = new();
 
     /// <summary>Parses a raw query (a leading <c>?</c> is skipped). Returns false on any error, as Go reports the first one.</summary>
@@ -48,6 +49,7 @@ public sealed class GoQuery
         return ok;
     }
 
+    /// <summary>Whether the query has the parameter <paramref name="key"/> (with any value, empty included).</summary>
     public bool Has(string key) => _values.ContainsKey(key);
 
     /// <summary>The first value, or null when the key is absent (<c>?topic=</c> gives the empty string).</summary>

@@ -5,11 +5,13 @@ namespace Nsq.Protocol.Http;
 /// <summary>Spec §3.3: one topic in /stats (topics are sorted by name).</summary>
 public sealed class TopicStats
 {
+    /// <summary>The topic name.</summary>
     [JsonPropertyName("topic_name")] public string TopicName { get; set; } = "";
     /// <summary>Sorted by name; empty (never null) when the topic has no channel.</summary>
     [JsonPropertyName("channels")] public List<ChannelStats> Channels { get; set; } = [];
     /// <summary>Memory + backend.</summary>
     [JsonPropertyName("depth")] public long Depth { get; set; }
+    /// <summary>Messages waiting in the topic's disk queue.</summary>
     [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
     /// <summary>
     /// Not in nsqd: disk-queue segments found corrupt and moved aside as <c>*.bad</c> since start (the queue went on
@@ -22,6 +24,8 @@ public sealed class TopicStats
     [JsonPropertyName("message_count")] public long MessageCount { get; set; }
     /// <summary>Body bytes published since start.</summary>
     [JsonPropertyName("message_bytes")] public long MessageBytes { get; set; }
+    /// <summary>Whether the topic is paused (messages stay in the topic, none go to its channels).</summary>
     [JsonPropertyName("paused")] public bool Paused { get; set; }
+    /// <summary>Publish-to-FIN latency percentiles over the topic's channels.</summary>
     [JsonPropertyName("e2e_processing_latency")] public LatencyResult E2eProcessingLatency { get; set; } = new();
 }

@@ -6,7 +6,9 @@ namespace Nsq.Protocol.V2;
 /// <summary>A frame as read by a client: its type and its data (a slice of the read buffer, valid until it is advanced).</summary>
 public readonly struct Frame(FrameType type, ReadOnlySequence<byte> data)
 {
+    /// <summary>The frame type.</summary>
     public FrameType Type { get; } = type;
+    /// <summary>The frame data (after the type).</summary>
     public ReadOnlySequence<byte> Data { get; } = data;
 }
 

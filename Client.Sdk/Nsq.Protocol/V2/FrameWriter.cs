@@ -13,10 +13,13 @@ public static class FrameWriter
     /// <summary>Size prefix (4) + frame type (4).</summary>
     public const int FrameHeaderLength = 8;
 
+    /// <summary>Writes a response frame carrying <paramref name="data"/>.</summary>
     public static void WriteResponse(IBufferWriter<byte> output, ReadOnlySpan<byte> data) => Write(output, FrameType.Response, data);
 
+    /// <summary>Writes an error frame carrying <paramref name="text"/> (UTF-8).</summary>
     public static void WriteError(IBufferWriter<byte> output, ReadOnlySpan<byte> text) => Write(output, FrameType.Error, text);
 
+    /// <summary>Writes an error frame carrying <paramref name="text"/>, encoded as UTF-8.</summary>
     public static void WriteError(IBufferWriter<byte> output, string text)
     {
         var n = Encoding.UTF8.GetByteCount(text);
@@ -27,6 +30,7 @@ public static class FrameWriter
         output.Advance(FrameHeaderLength + n);
     }
 
+    /// <summary>Writes a frame of type <paramref name="type"/> carrying <paramref name="data"/>.</summary>
     public static void Write(IBufferWriter<byte> output, FrameType type, ReadOnlySpan<byte> data)
     {
         var span = output.GetSpan(FrameHeaderLength + data.Length);

@@ -8,6 +8,7 @@ namespace Nsq.Protocol.V2;
 /// </summary>
 public static class MessageId
 {
+    /// <summary>The length of a message ID on the wire: 16 hex characters.</summary>
     public const int Length = 16;
 
     private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
@@ -46,6 +47,7 @@ public static class MessageId
         return true;
     }
 
+    /// <summary>The 16 hex characters of <paramref name="id"/>.</summary>
     public static string ToString(ulong id)
     {
         Span<byte> buf = stackalloc byte[Length];

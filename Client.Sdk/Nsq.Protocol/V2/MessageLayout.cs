@@ -13,9 +13,13 @@ namespace Nsq.Protocol.V2;
 /// </summary>
 public static class MessageLayout
 {
+    /// <summary>The header length: timestamp, attempts and ID.</summary>
     public const int HeaderLength = 26;
+    /// <summary>Offset of the int64 timestamp (Unix nanoseconds, big-endian).</summary>
     public const int TimestampOffset = 0;
+    /// <summary>Offset of the uint16 attempts count (big-endian).</summary>
     public const int AttemptsOffset = 8;
+    /// <summary>Offset of the 16-byte message ID.</summary>
     public const int IdOffset = 10;
 
     /// <summary>Writes the 26-byte header.</summary>

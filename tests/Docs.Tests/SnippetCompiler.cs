@@ -36,11 +36,13 @@ internal static class SnippetCompiler
             .WithSpecificDiagnosticOptions(s_quiet)
             .WithOptimizationLevel(OptimizationLevel.Debug);
         var name = "Snippet_" + Path.GetFileNameWithoutExtension(block.File).Replace('-', '_') + "_" + block.Line;
-        var compilation = CSharpCompilation.Create(name, trees, s_references.Value, options);
+        Compilation compilation = CSharpCompilation.Create(name, trees, s_references.Value, options);
+        CSharpGeneratorDriver.Create(SdkSourceGenerators.All, parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out var generatorDiagnostics);
 
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
-        var problems = result.Diagnostics
+        var problems = generatorDiagnostics.Concat(result.Diagnostics)
             .Where(d => d.Severity == DiagnosticSeverity.Error || (d.Severity == DiagnosticSeverity.Warning && d.WarningLevel <= 4))
             .Select(d => Describe(block, d))
             .ToList();

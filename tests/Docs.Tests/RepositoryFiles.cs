@@ -1,0 +1,36 @@
+namespace Docs.Tests;
+
+/// <summary>Finds the checkout (the folder holding NsqAspire.sln) from the test's output folder, and the docs in it.</summary>
+internal static class RepositoryFiles
+{
+    private static readonly Lazy<string> s_root = new(FindRoot);
+
+    /// <summary>The checkout's root folder.</summary>
+    public static string Root => s_root.Value;
+
+    /// <summary>The markdown a user reads: README.md and every page under docs/, as paths relative to the root.</summary>
+    public static IReadOnlyList<string> UserDocs()
+    {
+        var docs = Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Root, p))
+            .Order(StringComparer.Ordinal);
+        return ["README.md", .. docs];
+    }
+
+    /// <summary>Markdown whose relative links must resolve: the user docs plus the tests' own README.</summary>
+    public static IReadOnlyList<string> LinkedDocs() => [.. UserDocs(), "tests/README.md", "tests/Benchmarks/README.md"];
+
+    private static string FindRoot()
+    {
+        // Walk up rather than hard-code a depth: the output folder differs between configurations and artifact layouts.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NsqAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No NsqAspire.sln above {AppContext.BaseDirectory}");
+    }
+}

@@ -31,9 +31,10 @@ internal static class AllowedReferences
         Packed("NsqAspire.Hosting", projects: [],
             packages: ["Aspire.Hosting.Redis", "Polly.Core", "Nerdbank.MessagePack", PublicApiAnalyzers]),
 
-        // The host layer the daemons share (internal, not packed), and the Aspire service defaults (telemetry export).
+        // The host layer the daemons share (internal, not packed), and the Aspire service defaults (telemetry export)
+        // that the daemon hosts add on top of it.
         Library("NsqAspire.Daemon", projects: ["Nsq.Protocol"], packages: ["Tomlyn"], frameworks: [AspNetCore]),
-        Library("NsqAspire.ServiceDefaults", projects: [],
+        Library("NsqAspire.ServiceDefaults", projects: ["NsqAspire.Daemon"],
             packages: ["Microsoft.Extensions.Http.Resilience", "Microsoft.Extensions.ServiceDiscovery",
                 "OpenTelemetry.Exporter.OpenTelemetryProtocol", "OpenTelemetry.Exporter.Prometheus.AspNetCore",
                 "OpenTelemetry.Extensions.Hosting", "OpenTelemetry.Instrumentation.AspNetCore",

@@ -7,9 +7,7 @@
 #
 # Environment: as tests/Benchmarks/bench.sh (BENCH_ARTIFACTS, SKIP_BUILD=1, CONNECTIONS, PIPELINE, NSQD_ARGS for both modes).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-. tests/Benchmarks/lib.sh
-case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 size=${1:-200}
 batch=${2:-200}
 runs=${3:-3}

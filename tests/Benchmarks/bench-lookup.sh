@@ -11,9 +11,7 @@
 #   LOOKUPD_ARGS="..."   extra flags for the lookup
 #   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench-lookup); SKIP_BUILD=1 reuses it
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-. tests/Benchmarks/lib.sh
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 
 runs=${1:-3}
 runfor=${2:-10s}

@@ -8,9 +8,7 @@
 # Environment: BENCH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-bench), SKIP_BUILD=1, CONNECTIONS=N (default 2),
 # NSQD_ARGS="..." extra broker flags.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-. tests/Benchmarks/lib.sh
-case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 count=${1:-10000000}
 size=${2:-200}
 durability=${3:-memory}

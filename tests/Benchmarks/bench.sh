@@ -16,15 +16,13 @@
 #   NSQD_ARGS="..."      extra flags for the broker
 #   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench); SKIP_BUILD=1 reuses it
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-. tests/Benchmarks/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 size=${1:-200}
 batch=${2:-200}
 memq=${3:-10000}
 runs=${4:-3}
 runfor=${5:-10s}
-case "${1:-}" in -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 for n in "$size" "$batch" "$memq" "$runs"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench.sh: not a number: $n" >&2; exit 2; }
 done

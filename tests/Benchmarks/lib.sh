@@ -1,6 +1,12 @@
-# Shell helpers the benchmark scripts share (sourced, not run): ports, process start/stop, medians, key=value fields.
-# Messages name the script that sourced this file.
+# What the benchmark scripts share; each sources it first, with its own arguments:
+#   . "$(dirname "$0")/lib.sh"
+# It answers -h/--help with the script's header comment, moves to the repository root and quiets the dotnet CLI; then
+# the helpers: build, ports, waiting for and stopping a process, median, key=value fields. Messages name the script.
 # shellcheck shell=bash
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+esac
+cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 bench_script=$(basename "$0")
 

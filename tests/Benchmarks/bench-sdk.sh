@@ -8,12 +8,7 @@
 # Environment: as tests/Benchmarks/bench.sh (CONNECTIONS, RDY, PIPELINE, NSQD_ARGS, BENCH_ARTIFACTS, SKIP_BUILD).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-size=${1:-200}
-batch=${2:-200}
-memq=${3:-10000}
-runs=${4:-3}
-runfor=${5:-10s}
-[[ "$runs" =~ ^[0-9]+$ ]] || { echo "bench-sdk.sh: not a number: $runs" >&2; exit 2; }
+throughput_args "$@"
 
 rate() { sed -n "s/^$1: \([0-9.]*\) msgs\/s.*/\1/p"; }
 alloc() { sed -n "s/^\[$1\].* client_alloc_bytes_per_msg=\([0-9.]*\).*/\1/p"; }

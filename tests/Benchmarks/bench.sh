@@ -18,14 +18,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-size=${1:-200}
-batch=${2:-200}
-memq=${3:-10000}
-runs=${4:-3}
-runfor=${5:-10s}
-for n in "$size" "$batch" "$memq" "$runs"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench.sh: not a number: $n" >&2; exit 2; }
-done
+throughput_args "$@"
 
 art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench}
 loadgen="$art/bin/Nsq.LoadGen/release/Nsq.LoadGen.dll"

@@ -1,7 +1,8 @@
 # What the benchmark scripts share; each sources it first, with its own arguments:
 #   . "$(dirname "$0")/lib.sh"
 # It answers -h/--help with the script's header comment, moves to the repository root and quiets the dotnet CLI; then
-# the helpers: build, ports, waiting for and stopping a process, median, key=value fields. Messages name the script.
+# the helpers: build, the throughput scripts' arguments, ports, waiting for and stopping a process, median, key=value
+# fields. Messages name the script.
 # shellcheck shell=bash
 case "${1:-}" in
   -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -17,6 +18,20 @@ build() {
     echo "$bench_script: build of $1 failed" >&2
     return 1
   fi
+}
+
+# throughput_args [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]: the arguments of bench.sh and
+# bench-sdk.sh, into size, batch, memq, runs and runfor; a count that is not a number is a usage error (exit 2).
+throughput_args() {
+  size=${1:-200}
+  batch=${2:-200}
+  memq=${3:-10000}
+  runs=${4:-3}
+  runfor=${5:-10s}
+  local n
+  for n in "$size" "$batch" "$memq" "$runs"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "$bench_script: not a number: $n" >&2; exit 2; }
+  done
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -6,7 +6,9 @@ namespace Nsqd.DiskQueue;
 
 /// <summary>
 /// Consume side (go-diskqueue <c>readOne</c>/<c>moveForward</c>; damage handling is in
-/// DiskQueue.ReadErrors.cs). No read-ahead: a record is read and consumed in the same call.
+/// DiskQueue.ReadErrors.cs). A record is read and consumed in the same call (no record is decoded ahead of its consumer,
+/// unlike go-diskqueue's one-message readChan); only the bytes are read ahead: one pread of up to 64 KiB fills a
+/// buffer that serves the next small records (<c>ReadAhead</c> below), larger records are read on their own.
 /// All members run under <c>_lock</c>.
 /// </summary>
 public sealed partial class DiskQueue

@@ -7,14 +7,12 @@
 #
 # Environment: as tests/Benchmarks/bench.sh (BENCH_ARTIFACTS, SKIP_BUILD=1, CONNECTIONS, PIPELINE, NSQD_ARGS for both modes).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 size=${1:-200}
 batch=${2:-200}
 runs=${3:-3}
 runfor=${4:-10s}
 skip=${SKIP_BUILD:-0}
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 declare -A writer reader
 for run in $(seq 1 "$runs"); do
   for mode in memory durable; do

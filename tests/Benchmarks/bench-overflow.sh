@@ -8,9 +8,7 @@
 # Environment: BENCH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-bench), SKIP_BUILD=1, CONNECTIONS=N (default 2),
 # NSQD_ARGS="..." extra broker flags.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 count=${1:-10000000}
 size=${2:-200}
 durability=${3:-memory}
@@ -27,7 +25,6 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 tcp=$((20000 + RANDOM % 40000)); while port_in_use "$tcp"; do tcp=$((20000 + RANDOM % 40000)); done
 http=$((tcp + 1))
 # shellcheck disable=SC2086

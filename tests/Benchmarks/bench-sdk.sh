@@ -7,16 +7,9 @@
 #
 # Environment: as tests/Benchmarks/bench.sh (CONNECTIONS, RDY, PIPELINE, NSQD_ARGS, BENCH_ARTIFACTS, SKIP_BUILD).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-size=${1:-200}
-batch=${2:-200}
-memq=${3:-10000}
-runs=${4:-3}
-runfor=${5:-10s}
-[[ "$runs" =~ ^[0-9]+$ ]] || { echo "bench-sdk.sh: not a number: $runs" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh"
+throughput_args "$@"
 
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.0f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 rate() { sed -n "s/^$1: \([0-9.]*\) msgs\/s.*/\1/p"; }
 alloc() { sed -n "s/^\[$1\].* client_alloc_bytes_per_msg=\([0-9.]*\).*/\1/p"; }
 
@@ -38,8 +31,8 @@ for run in $(seq 1 "$runs"); do
 done
 
 ratio() { awk -v s="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f%%", 100 * s / r; else print "n/a" }'; }
-rw=$(printf '%s\n' "${raw_w[@]}" | median); sw=$(printf '%s\n' "${sdk_w[@]}" | median)
-rr=$(printf '%s\n' "${raw_r[@]}" | median); sr=$(printf '%s\n' "${sdk_r[@]}" | median)
+rw=$(printf '%s\n' "${raw_w[@]}" | median 0); sw=$(printf '%s\n' "${sdk_w[@]}" | median 0)
+rr=$(printf '%s\n' "${raw_r[@]}" | median 0); sr=$(printf '%s\n' "${sdk_r[@]}" | median 0)
 echo "# medians over $runs run(s) (size=$size batch=$batch mem-queue-size=$memq runfor=$runfor)"
 printf 'publish: raw %s msgs/s  sdk %s msgs/s  sdk/raw %s  (sdk runs: %s; sdk alloc B/msg: %s)\n' "$rw" "$sw" "$(ratio "$sw" "$rw")" "${sdk_w[*]}" "${sdk_wa[*]}"
 printf 'consume: raw %s msgs/s  sdk %s msgs/s  sdk/raw %s  (sdk runs: %s; sdk alloc B/msg: %s)\n' "$rr" "$sr" "$(ratio "$sr" "$rr")" "${sdk_r[*]}" "${sdk_ra[*]}"

@@ -16,18 +16,9 @@
 #   NSQD_ARGS="..."      extra flags for the broker
 #   BENCH_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-bench); SKIP_BUILD=1 reuses it
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+. "$(dirname "$0")/lib.sh"
 
-size=${1:-200}
-batch=${2:-200}
-memq=${3:-10000}
-runs=${4:-3}
-runfor=${5:-10s}
-case "${1:-}" in -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-for n in "$size" "$batch" "$memq" "$runs"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench.sh: not a number: $n" >&2; exit 2; }
-done
+throughput_args "$@"
 
 art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench}
 loadgen="$art/bin/Nsq.LoadGen/release/Nsq.LoadGen.dll"
@@ -37,13 +28,6 @@ rdy=${RDY:-2500}
 pipeline=${PIPELINE:-1}
 create_channel=${CREATE_CHANNEL:-1}
 
-build() {
-  echo "# building $1 (Release, artifacts $art)"
-  if ! dotnet build "$1" -c Release --artifacts-path "$art" -nologo -v q -clp:NoSummary; then
-    echo "bench.sh: build of $1 failed" >&2
-    return 1
-  fi
-}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build tests/Benchmarks/Nsq.LoadGen/Nsq.LoadGen.csproj
   if [ -z "${NSQD_TCP:-}" ]; then
@@ -57,12 +41,7 @@ fi
 broker_pid=""
 broker_dir=""
 stop_broker() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then
-    kill -TERM "$broker_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-  fi
+  stop_pid "$broker_pid"
   broker_pid=""
   if [ -n "$broker_dir" ]; then rm -rf "$broker_dir"; fi
   broker_dir=""
@@ -70,15 +49,6 @@ stop_broker() {
 trap stop_broker EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  while true; do
-    p=$((20000 + RANDOM % 40000))
-    port_in_use "$p" || { echo "$p"; return; }
-  done
-}
 
 start_broker() {
   local tcp http
@@ -91,18 +61,11 @@ start_broker() {
   dotnet "$nsqd_dll" --tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" \
     --data-path="$broker_dir/data" --mem-queue-size="$memq" ${NSQD_ARGS:-} >"$broker_dir/nsqd.log" 2>&1 &
   broker_pid=$!
-  for _ in $(seq 1 200); do
-    if port_in_use "$tcp"; then tcp_address="127.0.0.1:$tcp"; return 0; fi
-    kill -0 "$broker_pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  if wait_port "$tcp" "$broker_pid"; then tcp_address="127.0.0.1:$tcp"; return 0; fi
   echo "bench.sh: the broker did not start; its log:" >&2
   cat "$broker_dir/nsqd.log" >&2
   return 1
 }
-
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
-field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
 
 writer_ops=() reader_ops=() writer_mb=() reader_mb=()
 echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel"

@@ -10,9 +10,7 @@
 # if any acknowledged message is missing.
 # Environment: CRASH_ARTIFACTS=dir (default ${TMPDIR:-/tmp}/art-crash), SKIP_BUILD=1 reuses the build.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-case "${1:-}" in -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+. "$(dirname "$0")/lib.sh"
 trials=${1:-10}
 [[ "$trials" =~ ^[0-9]+$ ]] || { echo "crash-test.sh: not a number: $trials" >&2; exit 2; }
 art=${CRASH_ARTIFACTS:-${TMPDIR:-/tmp}/art-crash}

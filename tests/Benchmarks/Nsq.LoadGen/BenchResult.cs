@@ -1,6 +1,6 @@
-using NsqAspire.Daemon.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Nsq.LoadGen;
 

@@ -1,5 +1,5 @@
-using NsqAspire.Daemon.CommandLine;
 using System.Globalization;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Nsq.LoadGen;
 

@@ -45,33 +45,15 @@ internal static class ReaderBench
                 await c.ExpectOkAsync("SUB").ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            await Program.WaitForDeadlineAsync(o).ConfigureAwait(false);
+            var run = await TimedRun.StartAsync(o, connections, stats, (c, s, stop) => WorkerAsync(c, o, s, stop)).ConfigureAwait(false);
 
-            var stop = new StopSignal();
-            var gcBefore = GcSnapshot.Take();
-            var start = Stopwatch.GetTimestamp();
-            var workers = new Task[connections.Length];
-            for (var i = 0; i < workers.Length; i++)
-            {
-                var (c, s) = (connections[i], stats[i]);
-                workers[i] = Task.Run(() => WorkerAsync(c, o, s, stop));
-            }
-
-            var (messages, end) = await MonitorAsync(o, stats, start).ConfigureAwait(false);
-            stop.Set();
-            var gc = GcSnapshot.Take().Since(gcBefore);
+            var (messages, end) = await MonitorAsync(o, stats, run.Start).ConfigureAwait(false);
+            run.Stop.Set();
+            var gc = GcSnapshot.Take().Since(run.GcBefore);
             // Unblock the pending receives: closing the sockets is the stop signal a reader waiting for data sees.
             foreach (var c in connections) c.Dispose();
-            await Task.WhenAll(workers).ConfigureAwait(false);
-
-            long errors = 0;
-            string? firstError = null;
-            foreach (var s in stats)
-            {
-                errors += s.Errors;
-                firstError ??= s.FirstError;
-            }
-            return new BenchResult("reader", o, messages, BenchResult.ElapsedNanoseconds(start, end), gc, errors, firstError);
+            await run.Workers.ConfigureAwait(false);
+            return run.Result("reader", o, stats, end, gc, messages);
         }
         finally
         {

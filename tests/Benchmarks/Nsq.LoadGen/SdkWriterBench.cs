@@ -12,10 +12,7 @@ internal static class SdkWriterBench
 {
     public static async Task<BenchResult> RunAsync(LoadGenOptions o)
     {
-        var body = new byte[o.Size];
-        for (var i = 0; i < body.Length; i++) body[i] = (byte)('a' + (i % 26));
-        var batch = new ReadOnlyMemory<byte>[o.BatchSize];
-        Array.Fill(batch, body);
+        var batch = WriterBench.Batch(o);
 
         var producers = new NsqProducer[o.Connections];
         var stats = new WorkerStats[o.Connections];
@@ -27,32 +24,11 @@ internal static class SdkWriterBench
                 await producers[i].ConnectAsync().ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            await Program.WaitForDeadlineAsync(o).ConfigureAwait(false);
-
-            var stop = new StopSignal();
-            var gcBefore = GcSnapshot.Take();
-            var start = Stopwatch.GetTimestamp();
-            var workers = new Task[producers.Length];
-            for (var i = 0; i < workers.Length; i++)
-            {
-                var (p, s) = (producers[i], stats[i]);
-                workers[i] = Task.Run(() => WorkerAsync(p, o, batch, s, stop));
-            }
-            var all = Task.WhenAll(workers);
-            if (await Task.WhenAny(all, Task.Delay(o.RunFor)).ConfigureAwait(false) != all) stop.Set();
-            await all.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            var run = await TimedRun.StartAsync(o, producers, stats, (p, s, stop) => WorkerAsync(p, o, batch, s, stop)).ConfigureAwait(false);
+            await run.StopAfterRunForAsync(o).ConfigureAwait(false);
+            await run.Workers.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             var end = Stopwatch.GetTimestamp();
-            var gc = GcSnapshot.Take().Since(gcBefore);
-
-            long messages = 0, errors = 0;
-            string? firstError = null;
-            foreach (var s in stats)
-            {
-                messages += s.Messages;
-                errors += s.Errors;
-                firstError ??= s.FirstError;
-            }
-            return new BenchResult("writer", o, messages, BenchResult.ElapsedNanoseconds(start, end), gc, errors, firstError);
+            return run.Result("writer", o, stats, end, GcSnapshot.Take().Since(run.GcBefore));
         }
         finally
         {

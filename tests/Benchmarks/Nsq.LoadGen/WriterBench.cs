@@ -15,10 +15,7 @@ internal static class WriterBench
 
     public static async Task<BenchResult> RunAsync(LoadGenOptions o, EndPoint endPoint)
     {
-        var body = new byte[o.Size];
-        for (var i = 0; i < body.Length; i++) body[i] = (byte)('a' + (i % 26));
-        var batch = new ReadOnlyMemory<byte>[o.BatchSize];
-        Array.Fill(batch, body);
+        var batch = Batch(o);
 
         // MPUB <topic>\n + body size + count + (size + body) per message, times the MPUBs in flight.
         var mpubSize = 5 + System.Text.Encoding.UTF8.GetMaxByteCount(o.Topic.Length) + 1 + 8 + o.BatchSize * (4 + o.Size);
@@ -35,42 +32,34 @@ internal static class WriterBench
                 await connections[i].ExpectOkAsync("IDENTIFY").ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            await Program.WaitForDeadlineAsync(o).ConfigureAwait(false);
-
-            var stop = new StopSignal();
-            var gcBefore = GcSnapshot.Take();
-            var start = Stopwatch.GetTimestamp();
-            var workers = new Task[connections.Length];
-            for (var i = 0; i < workers.Length; i++)
-            {
-                var (c, s) = (connections[i], stats[i]);
-                workers[i] = Task.Run(() => WorkerAsync(c, o, batch, s, stop));
-            }
-            var all = Task.WhenAll(workers);
-            if (await Task.WhenAny(all, Task.Delay(o.RunFor)).ConfigureAwait(false) != all) stop.Set();
+            var run = await TimedRun.StartAsync(o, connections, stats, (c, s, stop) => WorkerAsync(c, o, batch, s, stop)).ConfigureAwait(false);
+            await run.StopAfterRunForAsync(o).ConfigureAwait(false);
             // Each worker ends after the OK of its last MPUB; a broker that stops answering must not hang the tool.
-            if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != all)
+            if (await Task.WhenAny(run.Workers, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != run.Workers)
             {
                 foreach (var c in connections) c.Dispose();
             }
-            await all.ConfigureAwait(false);
+            await run.Workers.ConfigureAwait(false);
             var end = Stopwatch.GetTimestamp();
-            var gc = GcSnapshot.Take().Since(gcBefore);
-
-            long messages = 0, errors = 0;
-            string? firstError = null;
-            foreach (var s in stats)
-            {
-                messages += s.Messages;
-                errors += s.Errors;
-                firstError ??= s.FirstError;
-            }
-            return new BenchResult("writer", o, messages, BenchResult.ElapsedNanoseconds(start, end), gc, errors, firstError);
+            return run.Result("writer", o, stats, end, GcSnapshot.Take().Since(run.GcBefore));
         }
         finally
         {
             foreach (var c in connections) c?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <c>--batch-size</c> references to one body of <c>--size</c> bytes (a-z repeated): what every MPUB sends, raw or
+    /// through the SDK.
+    /// </summary>
+    public static ReadOnlyMemory<byte>[] Batch(LoadGenOptions o)
+    {
+        var body = new byte[o.Size];
+        for (var i = 0; i < body.Length; i++) body[i] = (byte)('a' + (i % 26));
+        var batch = new ReadOnlyMemory<byte>[o.BatchSize];
+        Array.Fill(batch, body);
+        return batch;
     }
 
     /// <summary>The hot loop: encode with <see cref="CommandWriter.Mpub"/> into the reused output buffer, send, read OKs.</summary>

@@ -22,7 +22,7 @@ namespace Admin.Core;
 /// server. Tests start it on port 0; <c>Admin.Service</c> hosts it. The web application, its listener on
 /// <see cref="AdminOptions.HttpAddress"/> and its lifecycle are a <see cref="DaemonWebHost"/>.
 /// </summary>
-public sealed class AdminServer : IAsyncDisposable
+public sealed class AdminServer : IDaemonServer
 {
     /// <summary>Name of the HttpClient used for lookupd/nsqd calls (service discovery resolves <c>http://name</c> URLs).</summary>
     public const string ClusterHttpClient = "nsq-cluster";

@@ -22,7 +22,7 @@ namespace Lookup.Core;
 /// <see cref="LookupOptions.GrpcAddress"/> is set, an h2c listener for gRPC, all in one Kestrel server. Tests start it on
 /// port 0; <c>Lookup.Service</c> hosts it. The web application, its listeners and lifecycle are a <see cref="DaemonWebHost"/>.
 /// </summary>
-public sealed class LookupServer : IAsyncDisposable
+public sealed class LookupServer : IDaemonServer
 {
     private readonly DaemonWebHost _host;
     private readonly DaemonListener _tcpListener;

@@ -19,7 +19,7 @@ namespace Nsqd.Core;
 /// <c>Nsqd.Service</c> hosts. One Kestrel server (a <see cref="DaemonWebHost"/>) carries the TCP protocol (a connection
 /// handler), HTTP and, with TLS configured, HTTPS; the broker state lives in <see cref="Broker"/>.
 /// </summary>
-public sealed class NsqdServer : IAsyncDisposable
+public sealed class NsqdServer : IDaemonServer
 {
     private readonly DaemonWebHost _host;
     private readonly DaemonListener _tcpListener;

@@ -37,15 +37,15 @@ public sealed class AdminServer : IDaemonServer
     /// <paramref name="configureApp"/> after (/health, /alive).</summary>
     public static AdminServer Create(AdminOptions options, string[]? args = null,
         Action<WebApplicationBuilder>? configureBuilder = null, Action<WebApplication>? configureApp = null)
-        => new(options, args ?? [], configureBuilder, configureApp);
+        // appsettings.json sits beside the binary, wherever the process is started from.
+        => new(options, new DaemonWebHost(args ?? [], configureBuilder, contentRootPath: AppContext.BaseDirectory), configureApp);
 
-    private AdminServer(AdminOptions options, string[] args, Action<WebApplicationBuilder>? configureBuilder, Action<WebApplication>? configureApp)
+    private AdminServer(AdminOptions options, DaemonWebHost host, Action<WebApplication>? configureApp)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        // appsettings.json sits beside the binary, wherever the process is started from.
-        _host = new DaemonWebHost(args, configureBuilder, contentRootPath: AppContext.BaseDirectory);
+        _host = host;
         _httpListener = _host.Listen(AddressParser.Parse(options.HttpAddress, "--http-address"));
         AddServices(_host.Builder.Services, options);
         var app = _host.Build();

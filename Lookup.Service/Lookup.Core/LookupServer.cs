@@ -8,7 +8,6 @@ using Lookup.Core.Tcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,14 +35,14 @@ public sealed class LookupServer : IDaemonServer
     /// <see cref="LookupOptions"/> are in the container.</summary>
     public static LookupServer Create(LookupOptions options, string[]? args = null,
         Action<WebApplicationBuilder>? configureBuilder = null, Action<WebApplication>? configureApp = null)
-        => new(options, args ?? [], configureBuilder, configureApp);
+        => new(options, new DaemonWebHost(args ?? [], configureBuilder), configureApp);
 
-    private LookupServer(LookupOptions options, string[] args, Action<WebApplicationBuilder>? configureBuilder, Action<WebApplication>? configureApp)
+    private LookupServer(LookupOptions options, DaemonWebHost host, Action<WebApplication>? configureApp)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _host = new DaemonWebHost(args, configureBuilder);
+        _host = host;
         var builder = _host.Builder;
         var tcp = AddressParser.Parse(options.TcpAddress, "--tcp-address");
         var http = AddressParser.Parse(options.HttpAddress, "--http-address");
@@ -64,13 +63,7 @@ public sealed class LookupServer : IDaemonServer
         _context = app.Services.GetRequiredService<LookupContext>();
         if (grpc is not null) app.MapTopologyStream();
         configureApp?.Invoke(app);
-        var api = new LookupHttpApi(_context);
-        app.Use(async (HttpContext ctx, RequestDelegate next) =>
-        {
-            // Endpoints a host mapped (gRPC services, ServiceDefaults' /health and /alive) win; the rest is nsqlookupd's API.
-            if (ctx.GetEndpoint() is not null) await next(ctx).ConfigureAwait(false);
-            else await api.HandleAsync(ctx).ConfigureAwait(false);
-        });
+        app.UseDaemonApi(new LookupHttpApi(_context).HandleAsync);
     }
 
     public LookupOptions Options { get; }

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -74,13 +73,7 @@ public sealed class NsqdServer : IDaemonServer
         Broker = app.Services.GetRequiredService<Broker>();
         brokerRef = Broker;
         configureApp?.Invoke(app);
-        var api = new NsqdHttpApi(Broker);
-        app.Use(async (HttpContext ctx, RequestDelegate next) =>
-        {
-            // Endpoints a host mapped (ServiceDefaults' /health and /alive) win; everything else is nsqd's HTTP API.
-            if (ctx.GetEndpoint() is not null) await next(ctx).ConfigureAwait(false);
-            else await api.HandleAsync(ctx).ConfigureAwait(false);
-        });
+        app.UseDaemonApi(new NsqdHttpApi(Broker).HandleAsync);
     }
 
     public NsqdOptions Options { get; }

@@ -113,12 +113,7 @@ public sealed class AdminServer : IDaemonServer
     public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
 
     /// <summary>Start, serve until the host is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires, stop.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        await _host.WaitForStopRequestAsync(cancellationToken).ConfigureAwait(false);
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(StartAsync, StopAsync, cancellationToken);
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -98,12 +98,7 @@ public sealed class LookupServer : IDaemonServer
     public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
 
     /// <summary>Start, wait for SIGTERM/Ctrl+C (or <paramref name="cancellationToken"/>), stop.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        await _host.WaitForStopRequestAsync(cancellationToken).ConfigureAwait(false);
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(StartAsync, StopAsync, cancellationToken);
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

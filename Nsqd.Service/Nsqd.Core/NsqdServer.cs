@@ -113,12 +113,7 @@ public sealed class NsqdServer : IDaemonServer
     }
 
     /// <summary>Start, wait for SIGTERM/Ctrl+C (or <paramref name="cancellationToken"/>), stop cleanly.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        await _host.WaitForStopRequestAsync(cancellationToken).ConfigureAwait(false);
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(StartAsync, StopAsync, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -85,6 +85,18 @@ public sealed class DaemonWebHost : IAsyncDisposable
             await stopping.Task.ConfigureAwait(false);
     }
 
+    /// <summary>A server's RunAsync: <paramref name="start"/>, wait for SIGTERM/Ctrl+C (or
+    /// <paramref name="cancellationToken"/>), then <paramref name="stop"/> — the server's own start and stop, which
+    /// wrap this host's with what the daemon does around its listeners.</summary>
+    public async Task RunAsync(Func<CancellationToken, Task> start, Func<CancellationToken, Task> stop, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(stop);
+        await start(cancellationToken).ConfigureAwait(false);
+        await WaitForStopRequestAsync(cancellationToken).ConfigureAwait(false);
+        await stop(CancellationToken.None).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the application once, if it started.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {

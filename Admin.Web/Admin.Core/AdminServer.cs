@@ -12,16 +12,17 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NsqAspire.Daemon.CommandLine;
+using NsqAspire.Daemon.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Admin.Core;
 
 /// <summary>
 /// The embeddable nsqadmin: pages, JSON API, live rates and the YARP proxy to the cluster's HTTP APIs in one Kestrel
-/// server. Tests start it on port 0; <c>Admin.Service</c> hosts it. The HTTP listener is bound explicitly from
-/// <see cref="AdminOptions.HttpAddress"/> (so ASPNETCORE_URLS is ignored).
+/// server. Tests start it on port 0; <c>Admin.Service</c> hosts it. The web application, its listener on
+/// <see cref="AdminOptions.HttpAddress"/> and its lifecycle are a <see cref="DaemonWebHost"/>.
 /// </summary>
-public sealed class AdminServer : IAsyncDisposable
+public sealed class AdminServer : IDaemonServer
 {
     /// <summary>Name of the HttpClient used for lookupd/nsqd calls (service discovery resolves <c>http://name</c> URLs).</summary>
     public const string ClusterHttpClient = "nsq-cluster";
@@ -29,49 +30,37 @@ public sealed class AdminServer : IAsyncDisposable
     /// <summary>Name of the HttpClient that sends notifications.</summary>
     public const string NotificationHttpClient = "nsq-notifications";
 
-    private readonly WebApplication _app;
-    private readonly ListenOptions _httpListen;
-    private bool _started;
-    private bool _stopped;
+    private readonly DaemonWebHost _host;
+    private readonly DaemonListener _httpListener;
 
     /// <summary>Creates an admin server. <paramref name="configureBuilder"/> runs before the app is built (ServiceDefaults);
     /// <paramref name="configureApp"/> after (/health, /alive).</summary>
     public static AdminServer Create(AdminOptions options, string[]? args = null,
         Action<WebApplicationBuilder>? configureBuilder = null, Action<WebApplication>? configureApp = null)
-        => new(options, args ?? [], configureBuilder, configureApp);
+        // appsettings.json sits beside the binary, wherever the process is started from.
+        => new(options, new DaemonWebHost(args ?? [], configureBuilder, contentRootPath: AppContext.BaseDirectory), configureApp);
 
-    private AdminServer(AdminOptions options, string[] args, Action<WebApplicationBuilder>? configureBuilder, Action<WebApplication>? configureApp)
+    private AdminServer(AdminOptions options, DaemonWebHost host, Action<WebApplication>? configureApp)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
-            // appsettings.json sits beside the binary, wherever the process is started from.
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        configureBuilder?.Invoke(builder);
-        var http = AddressParser.Parse(options.HttpAddress, "--http-address");
-        ListenOptions? httpListen = null;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(http, lo => httpListen = lo));
-        AddServices(builder.Services, options);
-        _app = builder.Build();
+        _host = host;
+        _httpListener = _host.Listen(AddressParser.Parse(options.HttpAddress, "--http-address"));
+        AddServices(_host.Builder.Services, options);
+        var app = _host.Build();
         // nsqadmin gzips its answers for clients that accept it; so do we (pages, API and proxied answers alike).
-        _app.UseResponseCompression();
-        configureApp?.Invoke(_app);
-        AdminApi.Map(_app);
-        PageEndpoints.Map(_app);
-        AssetEndpoints.Map(_app);
-        _app.MapReverseProxy(proxy =>
+        app.UseResponseCompression();
+        configureApp?.Invoke(app);
+        AdminApi.Map(app);
+        PageEndpoints.Map(app);
+        AssetEndpoints.Map(app);
+        app.MapReverseProxy(proxy =>
         {
             proxy.Use(ProxyNodeSelector.SelectAsync);
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
-        // Kestrel runs the Listen callback only when resolving its options; do it now to keep the ListenOptions.
-        _ = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KestrelServerOptions>>().Value;
-        _httpListen = httpListen!;
     }
 
     // RemoveAllResilienceHandlers is marked for evaluation (EXTEXP0001); it is the supported way to opt one client out.
@@ -110,36 +99,21 @@ public sealed class AdminServer : IAsyncDisposable
     public AdminOptions Options { get; }
 
     /// <summary>The application's services.</summary>
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.App.Services;
 
     /// <summary>The bound HTTP endpoint (the real port when configured with port 0), after <see cref="StartAsync"/>.</summary>
     public IPEndPoint HttpEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        _started = true;
-        HttpEndPoint = (IPEndPoint)_httpListen.EndPoint;
+        await _host.StartAsync(cancellationToken).ConfigureAwait(false);
+        HttpEndPoint = _httpListener.EndPoint;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        if (_stopped || !_started) return;
-        _stopped = true;
-        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
 
     /// <summary>Start, serve until the host is asked to stop (SIGTERM, Ctrl+C) or <paramref name="cancellationToken"/> fires, stop.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(StartAsync, StopAsync, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

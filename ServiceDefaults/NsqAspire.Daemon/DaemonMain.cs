@@ -1,32 +1,11 @@
-using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.CommandLine;
 
 namespace NsqAspire.Daemon;
 
-/// <summary>What a daemon's command line asks for.</summary>
-public enum DaemonAction
-{
-    /// <summary>Start the daemon with the options.</summary>
-    Run,
-
-    /// <summary>Print the version line (<c>--version</c>).</summary>
-    ShowVersion,
-
-    /// <summary>Print the usage (<c>-h</c>, <c>--help</c>).</summary>
-    ShowHelp,
-
-    /// <summary>Print the error and exit with the exit code.</summary>
-    Error,
-}
-
-/// <summary>A parsed daemon command line: the action, the options to run with, the log level, what to print, the
-/// exit code, and the arguments after <c>--</c> for the web host.</summary>
-public sealed record DaemonCommandLineResult<TOptions>(DaemonAction Action, TOptions? Options, LogLevel LogLevel,
-    string Output, int ExitCode, IReadOnlyList<string> HostArguments)
-    where TOptions : class;
-
 /// <summary>
-/// The <c>Main</c> of nsqlookupd and nsqadmin: act on the parsed command line with Go's exit codes — 0 after
-/// <c>--version</c>/<c>--help</c> or a clean stop, 2 for a flag usage error, 1 for a bad value or a failure to start.
+/// The <c>Main</c> of every daemon: act on the parsed command line with Go's exit codes — 0 after
+/// <c>--version</c>/<c>--help</c> or a clean stop, 2 for a flag usage error, 1 for a bad value or a failure to start
+/// (a port in use, a locked data path: one FATAL line instead of an unhandled-exception dump).
 /// </summary>
 public static class DaemonMain
 {
@@ -37,10 +16,14 @@ public static class DaemonMain
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(run);
+        foreach (var warning in result.Warnings)
+        {
+            await Console.Error.WriteLineAsync($"[{daemon}] WARNING: {warning}").ConfigureAwait(false);
+        }
         switch (result)
         {
             case { Action: DaemonAction.ShowVersion or DaemonAction.ShowHelp }:
-                await Console.Out.WriteLineAsync(result.Output).ConfigureAwait(false);
+                await Console.Out.WriteLineAsync(result.Output.TrimEnd('\n')).ConfigureAwait(false);
                 return 0;
             case { Action: DaemonAction.Run, Options: { } options }:
                 try

@@ -6,6 +6,7 @@ using System.Net.Security;
 using System.Text;
 using System.Text.Json;
 using Nsq.Protocol.Identify;
+using Nsq.Protocol.Transport;
 using Nsq.Protocol.V2;
 using Snappier;
 

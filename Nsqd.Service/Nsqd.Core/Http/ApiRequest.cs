@@ -1,3 +1,4 @@
+using NsqAspire.Daemon.Http;
 using Nsq.Protocol.Http;
 using Microsoft.AspNetCore.Http;
 

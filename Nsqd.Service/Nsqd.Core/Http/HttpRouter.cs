@@ -1,3 +1,5 @@
+using NsqAspire.Daemon.Http;
+
 namespace Nsqd.Core.Http;
 
 internal delegate ValueTask<ApiResult> ApiHandler(ApiRequest request);

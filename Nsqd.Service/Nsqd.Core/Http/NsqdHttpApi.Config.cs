@@ -1,3 +1,4 @@
+using NsqAspire.Daemon.Http;
 using System.Text;
 using System.Text.Json;
 using Nsq.Protocol.Http;

@@ -1,3 +1,4 @@
+using NsqAspire.Daemon.Http;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;

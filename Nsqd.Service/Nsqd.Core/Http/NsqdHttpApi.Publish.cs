@@ -1,3 +1,4 @@
+using NsqAspire.Daemon.Http;
 using Nsq.Protocol.Http;
 using System.Buffers.Binary;
 using System.Globalization;

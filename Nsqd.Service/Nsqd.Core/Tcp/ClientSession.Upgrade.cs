@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net.Security;
 using Microsoft.Extensions.Logging;
+using Nsq.Protocol.Transport;
 using Nsq.Protocol.V2;
 using Snappier;
 
@@ -27,7 +28,7 @@ internal sealed partial class ClientSession
             await FlushOutputAsync().ConfigureAwait(false);
             if (tls)
             {
-                var ssl = new SslStream(new DuplexStream(_input, _output), leaveInnerStreamOpen: false);
+                var ssl = new SslStream(DuplexStream.FromPipes(_input, _output), leaveInnerStreamOpen: false);
                 _layers.Add(ssl);
                 using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
                     await ssl.AuthenticateAsServerAsync(Broker.Tls!.ServerOptions, cts.Token).ConfigureAwait(false);
@@ -37,7 +38,7 @@ internal sealed partial class ClientSession
             }
             if (snappy)
             {
-                var inner = new DuplexStream(_input, _output);
+                var inner = DuplexStream.FromPipes(_input, _output);
                 var reader = new SnappyStream(inner, CompressionMode.Decompress, leaveOpen: true);
                 var writer = new SnappyStream(inner, CompressionMode.Compress, leaveOpen: true);
                 _layers.Add(reader); _layers.Add(writer);
@@ -47,7 +48,7 @@ internal sealed partial class ClientSession
             }
             if (deflate)
             {
-                var inner = new DuplexStream(_input, _output);
+                var inner = DuplexStream.FromPipes(_input, _output);
                 var reader = new DeflateStream(inner, CompressionMode.Decompress, leaveOpen: true);
                 var writer = new DeflateStream(inner, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
                 _layers.Add(reader); _layers.Add(writer);

@@ -1,6 +1,5 @@
-using NsqAspire.Daemon;
-using Microsoft.Extensions.Hosting;
-using Admin.Service.CommandLine;
+using Admin.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -120,5 +119,42 @@ public sealed class AdminCommandLineTests
         var r = Parse("--lookupd-http-address=http://nsqlookupd0", "--lookupd-http-address=http://nsqlookupd1");
         Assert.Equal(DaemonAction.Run, r.Action);
         Assert.Equal(new Uri("http://nsqlookupd0/"), Admin.Core.AdminOptions.UpstreamUri(r.Options!.LookupdHttpAddresses[0]));
+    }
+
+    [Theory]
+    [InlineData("--http-client-tls-insecure-skip-verify")]
+    [InlineData("--http-client-tls-root-ca-file=/etc/ca.pem")]
+    [InlineData("--http-client-tls-cert=/etc/cert.pem")]
+    [InlineData("--http-client-tls-key", "/etc/key.pem")]
+    [InlineData("--allow-config-from-cidr=10.0.0.0/8")]
+    [InlineData("--log-prefix=[admin] ")]
+    [InlineData("--dev-static-dir=/tmp")]
+    public void Real_nsqadmin_flags_without_effect_are_accepted_with_a_warning(params string[] args)
+    {
+        var r = Parse(["--lookupd-http-address=l:4161", .. args]);
+        Assert.Equal(DaemonAction.Run, r.Action);
+        var flag = args[0].Split('=')[0];
+        Assert.Contains(r.Warnings, w => w.StartsWith($"{flag} is accepted for nsqadmin compatibility, no effect", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Help_marks_flags_without_effect()
+    {
+        var help = Parse("--help").Output;
+        foreach (var flag in new[] { "http-client-tls-insecure-skip-verify", "http-client-tls-root-ca-file", "http-client-tls-cert",
+                     "http-client-tls-key", "allow-config-from-cidr", "log-prefix" })
+        {
+            var entry = help[help.IndexOf($"  --{flag}", StringComparison.Ordinal)..];
+            entry = entry[..entry.IndexOf("\n  --", 1, StringComparison.Ordinal)];
+            Assert.Contains("[accepted for nsqadmin compatibility, no effect here]", entry, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_bad_upstream_in_the_config_file_is_a_bad_value()
+    {
+        var r = AdminCommandLine.Parse(["--config=admin.cfg"], s_empty, _ => "nsqd_http_addresses = [\" \"]");
+        Assert.Equal((DaemonAction.Error, 1), (r.Action, r.ExitCode));
+        Assert.Contains("nsqd_http_addresses", r.Output, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,5 @@
-using NsqAspire.Daemon;
-using Microsoft.Extensions.Hosting;
-using Lookup.Service.CommandLine;
+using Lookup.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -78,5 +77,33 @@ public sealed class LookupCommandLineTests
     {
         Assert.Equal(DaemonAction.ShowVersion, LookupCommandLine.Parse(["--version"], Config()).Action);
         Assert.Equal(DaemonAction.ShowHelp, LookupCommandLine.Parse(["-h"], Config()).Action);
+    }
+
+    [Theory]
+    [InlineData("--log-prefix=[lookup] ", "--log-prefix")]
+    [InlineData("--verbose", "--verbose")]
+    public void Nsqlookupd_flags_without_effect_are_accepted_with_a_warning_and_marked_in_help(string arg, string flag)
+    {
+        var r = LookupCommandLine.Parse([arg], Config());
+        Assert.Equal(DaemonAction.Run, r.Action);
+        Assert.Contains(r.Warnings, w => w.StartsWith($"{flag} is accepted for nsqlookupd compatibility, no effect", StringComparison.Ordinal));
+        var help = LookupCommandLine.Parse(["--help"], Config()).Output;
+        Assert.Contains($"  {flag}", help, StringComparison.Ordinal);
+        Assert.Contains("[accepted for nsqlookupd compatibility, no effect here]", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usage_errors_point_at_help_in_the_shared_format()
+    {
+        var r = LookupCommandLine.Parse(["--nope"], Config());
+        Assert.Equal("flag provided but not defined: --nope\nRun 'nsqlookupd --help' for the list of flags.", r.Output);
+    }
+
+    [Fact]
+    public void Bad_settings_values_name_their_key()
+    {
+        var r = LookupCommandLine.Parse([], Config(("Lookup:TombstoneLifetime", "45")));
+        Assert.Equal((DaemonAction.Error, 1), (r.Action, r.ExitCode));
+        Assert.Contains("Lookup:TombstoneLifetime", r.Output, StringComparison.Ordinal);
     }
 }

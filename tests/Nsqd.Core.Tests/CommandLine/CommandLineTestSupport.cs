@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Nsqd.Core;
-using Nsqd.Service.CommandLine;
+using Nsqd.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;
 
@@ -15,7 +16,7 @@ internal static class CommandLineTestSupport
             .Build();
 
     /// <summary>Parses with the given TOML served for any --config path.</summary>
-    public static NsqdCommandLineResult Parse(string[] args, IConfiguration? configuration = null, string? toml = null) =>
+    public static DaemonCommandLineResult<NsqdOptions> Parse(string[] args, IConfiguration? configuration = null, string? toml = null) =>
         NsqdCommandLine.Parse(args, configuration ?? NoConfiguration,
             _ => toml ?? throw new FileNotFoundException("no such file"));
 
@@ -25,7 +26,7 @@ internal static class CommandLineTestSupport
     public static NsqdOptions OptionsWith(IConfiguration? configuration, string? toml, params string[] args)
     {
         var result = Parse(args, configuration, toml);
-        Assert.True(result.Action == NsqdCommandLineAction.Run, $"expected Run, got {result.Action}: {result.Output}");
+        Assert.True(result.Action == DaemonAction.Run, $"expected Run, got {result.Action}: {result.Output}");
         return result.Options!;
     }
 
@@ -35,7 +36,7 @@ internal static class CommandLineTestSupport
     public static string FailureWith(int exitCode, IConfiguration? configuration, string? toml, params string[] args)
     {
         var result = Parse(args, configuration, toml);
-        Assert.Equal(NsqdCommandLineAction.Fail, result.Action);
+        Assert.Equal(DaemonAction.Error, result.Action);
         Assert.Equal(exitCode, result.ExitCode);
         Assert.Null(result.Options);
         return result.Output;

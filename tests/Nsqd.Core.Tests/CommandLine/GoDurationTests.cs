@@ -1,5 +1,4 @@
 using NsqAspire.Daemon.CommandLine;
-using Nsqd.Service.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;
 

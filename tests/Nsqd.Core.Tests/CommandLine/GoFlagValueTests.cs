@@ -1,4 +1,4 @@
-using Nsqd.Service.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;
 

@@ -1,4 +1,5 @@
-using Nsqd.Service.CommandLine;
+using Nsqd.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;
@@ -117,7 +118,7 @@ public sealed class NsqdCommandLineSourcesTests
     public void Unknown_config_keys_warn_but_do_not_stop()
     {
         var result = Parse(["--config=x"], toml: "node_id = 3\nlog_prefix = \"x \"");
-        Assert.Equal(NsqdCommandLineAction.Run, result.Action);
+        Assert.Equal(DaemonAction.Run, result.Action);
         Assert.Contains(result.Warnings, w => w.Contains("\"node_id\"", StringComparison.Ordinal)); // nsqd's key is "id"
         Assert.Contains(result.Warnings, w => w.StartsWith("--log-prefix is not implemented", StringComparison.Ordinal));
     }

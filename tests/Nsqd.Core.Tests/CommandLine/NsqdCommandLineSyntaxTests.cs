@@ -1,4 +1,5 @@
-using Nsqd.Service.CommandLine;
+using Nsqd.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;
@@ -94,17 +95,17 @@ public sealed class NsqdCommandLineSyntaxTests
     public void Version_prints_and_exits(params string[] args)
     {
         var result = Parse(args);
-        Assert.Equal(NsqdCommandLineAction.ShowVersion, result.Action);
+        Assert.Equal(DaemonAction.ShowVersion, result.Action);
         Assert.Equal("nsqd v1.3.0 (built w/dotnet)", result.Output);
         Assert.Equal(0, result.ExitCode);
     }
 
     [Fact]
     public void Version_wins_over_a_broken_config_file() =>
-        Assert.Equal(NsqdCommandLineAction.ShowVersion, Parse(["--config=missing.toml", "--version"]).Action);
+        Assert.Equal(DaemonAction.ShowVersion, Parse(["--config=missing.toml", "--version"]).Action);
 
     [Fact]
-    public void Version_false_runs() => Assert.Equal(NsqdCommandLineAction.Run, Parse(["--version=false"]).Action);
+    public void Version_false_runs() => Assert.Equal(DaemonAction.Run, Parse(["--version=false"]).Action);
 
     [Fact]
     public void Unknown_flags_still_fail_next_to_version() => Failure(2, "--version", "--nope");
@@ -116,7 +117,7 @@ public sealed class NsqdCommandLineSyntaxTests
     public void Help_lists_every_flag(string arg)
     {
         var result = Parse([arg, "--nope"]);
-        Assert.Equal(NsqdCommandLineAction.ShowHelp, result.Action);
+        Assert.Equal(DaemonAction.ShowHelp, result.Action);
         Assert.Equal(0, result.ExitCode);
         foreach (var flag in NsqdFlags.All)
             Assert.Contains($"--{flag.Name}", result.Output, StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class NsqdCommandLineSyntaxTests
     public void Arguments_after_the_terminator_go_to_the_host()
     {
         var result = Parse(["--snappy=false", "--", "--urls", "http://127.0.0.1:1", "positional"]);
-        Assert.Equal(NsqdCommandLineAction.Run, result.Action);
+        Assert.Equal(DaemonAction.Run, result.Action);
         Assert.False(result.Options!.Snappy);
         Assert.Equal(["--urls", "http://127.0.0.1:1", "positional"], result.HostArguments);
     }

@@ -1,4 +1,5 @@
-using Nsqd.Service.CommandLine;
+using Nsqd.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;
@@ -116,7 +117,7 @@ public sealed class NsqdCommandLineValueTests
     public void Flags_without_effect_are_accepted_with_a_warning(string arg, string expectedWarning)
     {
         var result = Parse([arg]);
-        Assert.Equal(NsqdCommandLineAction.Run, result.Action);
+        Assert.Equal(DaemonAction.Run, result.Action);
         Assert.Contains(result.Warnings, w => w.StartsWith(expectedWarning, StringComparison.Ordinal));
     }
 

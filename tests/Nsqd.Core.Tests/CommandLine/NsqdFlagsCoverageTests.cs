@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
-using Nsqd.Service.CommandLine;
+using Nsqd.Core.CommandLine;
+using NsqAspire.Daemon.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;
@@ -90,14 +91,14 @@ public sealed class NsqdFlagsCoverageTests
     {
         // The TLS-dependent flags need a certificate to pass nsqd's validation.
         var result = Parse([.. s_samples[name], "--tls-cert=c.pem", "--tls-key=k.pem"]);
-        Assert.True(result.Action == NsqdCommandLineAction.Run, $"--{name}: {result.Output}");
+        Assert.True(result.Action == DaemonAction.Run, $"--{name}: {result.Output}");
     }
 
     [Theory]
     [MemberData(nameof(FlagNames))]
     public void Every_flag_but_config_and_version_has_its_config_name(string name)
     {
-        var flag = NsqdFlags.ByName[name];
+        var flag = NsqdCommandLine.Definition.ByName[name];
         var expected = name switch
         {
             "config" or "version" => null,
@@ -122,7 +123,7 @@ public sealed class NsqdFlagsCoverageTests
             .ToList();
         Assert.True(unreached.Count == 0,
             $"NsqdOptions properties no flag sets: {string.Join(", ", unreached)}. Wire them in " +
-            "Nsqd.Service/CommandLine/NsqdFlags.cs (and a sample here), or list them as flagless.");
+            "Nsqd.Core/CommandLine/NsqdFlags.cs (and a sample here), or list them as flagless.");
     }
 
     private static bool SameValue(object? a, object? b) =>

@@ -1,15 +1,15 @@
-using NsqAspire.Daemon.CommandLine;
 using System.Globalization;
 
-namespace Nsqd.Service.CommandLine;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>
-/// Converts values read from an nsqd TOML config file (string, long, double, bool or array) to flag values.
+/// Converts values read from a daemon's TOML config file (string, long, double, bool or array) to flag values.
 /// Strings are read with the command-line rules, so <c>mem_queue_size = "10000"</c> and <c>mem_queue_size = 10000</c>
-/// both work, as they do with nsqd. Durations must be strings (<c>msg_timeout = "60s"</c>): a bare number has no unit.
+/// both work, as they do with the Go daemons. Durations must be strings (<c>msg_timeout = "60s"</c>): a bare number has no unit.
 /// </summary>
-internal static class NsqdConfigValue
+public static class ConfigFileValue
 {
+    /// <summary>A TOML bool, or a string read as a Go bool.</summary>
     public static bool ToBool(object value) => value switch
     {
         bool b => b,
@@ -17,6 +17,7 @@ internal static class NsqdConfigValue
         _ => throw Expected("a boolean"),
     };
 
+    /// <summary>A TOML integer, or a string read as a Go integer.</summary>
     public static long ToInt64(object value) => value switch
     {
         long l => l,
@@ -25,18 +26,21 @@ internal static class NsqdConfigValue
         _ => throw Expected("an integer"),
     };
 
+    /// <summary><see cref="ToInt64"/> limited to 32 bits.</summary>
     public static int ToInt32(object value)
     {
         var l = ToInt64(value);
         return l is < int.MinValue or > int.MaxValue ? throw GoFlagValue.OutOfRange() : (int)l;
     }
 
+    /// <summary>A Go duration string.</summary>
     public static TimeSpan ToDuration(object value) => value switch
     {
         string s => GoDuration.Parse(s),
         _ => throw Expected("a duration string such as \"250ms\", \"60s\" or \"1m0s\""),
     };
 
+    /// <summary>A string; bools and numbers as their text.</summary>
     public static string ToText(object value) => value switch
     {
         string s => s,

@@ -1,14 +1,15 @@
 using System.Globalization;
 
-namespace Nsqd.Service.CommandLine;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>
 /// Scalar values the way Go's <c>flag</c> package reads them (<c>strconv.ParseBool</c>, <c>ParseInt(s, 0, 64)</c>,
-/// <c>ParseFloat</c>), so an nsqd command line that works with the Go binary works here. Errors are
+/// <c>ParseFloat</c>), so a command line that works with the Go daemons (nsqd, nsqlookupd, nsqadmin) works here. Errors are
 /// <see cref="FormatException"/>s whose message says what was expected.
 /// </summary>
-internal static class GoFlagValue
+public static class GoFlagValue
 {
+    /// <summary>Go's <c>strconv.ParseBool</c>: 1 t T true TRUE True, 0 f F false FALSE False.</summary>
     public static bool ParseBool(string text) => text switch
     {
         "1" or "t" or "T" or "true" or "TRUE" or "True" => true,
@@ -56,13 +57,14 @@ internal static class GoFlagValue
         return (long)magnitude;
     }
 
+    /// <summary><see cref="ParseInt64"/> limited to 32 bits.</summary>
     public static int ParseInt32(string text)
     {
         var value = ParseInt64(text);
         return value is < int.MinValue or > int.MaxValue ? throw OutOfRange() : (int)value;
     }
 
-    /// <summary>A finite decimal or exponent float; NaN and infinities are never meaningful for nsqd.</summary>
+    /// <summary>A finite decimal or exponent float; NaN and infinities are never meaningful for a flag.</summary>
     public static double ParseFloat(string text)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
@@ -70,6 +72,7 @@ internal static class GoFlagValue
         return value;
     }
 
+    /// <summary>The error for a number that does not fit.</summary>
     public static FormatException OutOfRange() => new("value out of range");
 
     private static FormatException NotAnInteger() => new("expected an integer");

@@ -1,18 +1,20 @@
 using Tomlyn;
 using Tomlyn.Model;
 
-namespace Nsqd.Service.CommandLine;
+namespace NsqAspire.Daemon.CommandLine;
 
 /// <summary>
-/// Reads an nsqd TOML config file (<c>--config</c>) into flag values. Keys are config names (<c>mem_queue_size</c>,
-/// <c>id</c>, <c>nsqlookupd_tcp_addresses</c>, ...). Like nsqd, unknown keys do not stop the broker; unlike nsqd,
-/// they are reported as warnings so a typo does not go unnoticed. A bad value is an error.
+/// Reads a daemon's TOML config file (<c>--config</c>) into flag values. Keys are the flags' config names
+/// (<c>mem_queue_size</c>, <c>nsqlookupd_tcp_addresses</c>, ...). Like the Go daemons, unknown keys do not stop the
+/// daemon; unlike them, they are reported as warnings so a typo does not go unnoticed. A bad value is an error.
 /// </summary>
-internal static class NsqdConfigFile
+public static class DaemonConfigFile
 {
     /// <summary>Parses <paramref name="toml"/>; throws <see cref="FormatException"/> naming the offending key.</summary>
-    public static Dictionary<NsqdFlag, object> Parse(string toml, List<string> warnings)
+    public static Dictionary<DaemonFlag<TOptions>, object> Parse<TOptions>(string toml,
+        IReadOnlyDictionary<string, DaemonFlag<TOptions>> flagsByConfigName, List<string> warnings)
     {
+        ArgumentNullException.ThrowIfNull(flagsByConfigName);
         ArgumentNullException.ThrowIfNull(warnings);
         TomlTable table;
         try
@@ -24,10 +26,10 @@ internal static class NsqdConfigFile
             throw new FormatException($"invalid TOML: {ex.Message}", ex);
         }
 
-        var values = new Dictionary<NsqdFlag, object>();
+        var values = new Dictionary<DaemonFlag<TOptions>, object>();
         foreach (var (key, value) in table)
         {
-            if (!NsqdFlags.ByConfigName.TryGetValue(key, out var flag))
+            if (!flagsByConfigName.TryGetValue(key, out var flag))
             {
                 warnings.Add($"config file: unknown option \"{key}\" ignored");
                 continue;
@@ -37,7 +39,7 @@ internal static class NsqdConfigFile
             {
                 values[flag] = flag.ParseConfigValue(value);
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 throw new FormatException($"invalid value for \"{key}\": {ex.Message}", ex);
             }

@@ -1,13 +1,11 @@
 using Microsoft.Extensions.Logging;
-using Nsqd.Core.Infrastructure;
 
 namespace Nsqd.Core;
 
-/// <summary>The broker's background loop (deadlines and heartbeats) and its clean shutdown (spec §5.3).</summary>
+/// <summary>The broker's own start (data-path lock, metadata, scan loop, statsd) and its clean shutdown (spec §5.3);
+/// the web host around it is <see cref="NsqdServer"/>'s.</summary>
 internal sealed partial class Broker
 {
-    private CancellationTokenSource? _loopCts;
-    private Task _loop = Task.CompletedTask;
     private FileStream? _dataLock;
     private Telemetry.StatsdPusher? _statsd;
 
@@ -28,33 +26,6 @@ internal sealed partial class Broker
         _loopCts = new CancellationTokenSource();
         _loop = Task.Run(() => ScanLoopAsync(_loopCts.Token));
         _statsd = Telemetry.StatsdPusher.Start(this);
-    }
-
-    /// <summary>
-    /// One loop for the whole broker (instead of nsqd's sampled scan workers): every QueueScanInterval it expires in-flight
-    /// messages, releases due deferred messages, sends heartbeats and drops clients silent for 2× their heartbeat.
-    /// </summary>
-    private async Task ScanLoopAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(Options.QueueScanInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                var now = Clock.NowMs;
-                foreach (var t in _topics.Values)
-                    foreach (var c in t.Channels)
-                        c.ProcessDeadlines(now);
-                foreach (var client in _clients.Values) client.OnTick(now);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex)
-        {
-            Logger.LogCritical(ex, "scan loop failed");
-        }
     }
 
     /// <summary>

@@ -2,9 +2,8 @@ using NsqAspire.Daemon.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using Nsqd.Core;
 
-namespace Nsqd.Service.CommandLine;
+namespace Nsqd.Core.CommandLine;
 
 /// <summary>
 /// Binds the <c>Nsqd</c> configuration section (appsettings.json, environment variables such as

@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace NsqAspire.Daemon.CommandLine;
+
+/// <summary>The <c>--help</c> text of every daemon, generated from its flag table so it never drifts from what is
+/// parsed. Laid out like Go's flag usage (sorted, one flag per entry) because NSQ operators know that shape.</summary>
+public static class DaemonUsage
+{
+    /// <summary>The usage of <paramref name="daemon"/>; <paramref name="boolFlagExample"/> names a bool flag for the
+    /// syntax line.</summary>
+    public static string Build<TOptions>(string daemon, IEnumerable<DaemonFlag<TOptions>> flags, string boolFlagExample)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var text = new StringBuilder();
+        text.Append("Usage of ").Append(daemon).Append(":\n");
+        text.Append("  flags: -name=value, --name=value or --name value; bool flags may be bare (--").Append(boolFlagExample)
+            .Append(") or --name=false\n");
+        text.Append("  after --: arguments for the ASP.NET Core host (e.g. --Logging:LogLevel:Default=Debug)\n");
+        foreach (var flag in flags.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            text.Append("  --").Append(flag.Name);
+            if (flag.ValueType.Length > 0) text.Append(' ').Append(flag.ValueType);
+            text.Append("\n    \t").Append(flag.Usage);
+            if (!string.IsNullOrEmpty(flag.DefaultText) && flag.DefaultText != "false" && flag.DefaultText != "0")
+                text.Append(" (default ").Append(flag.DefaultText.Contains(' ', StringComparison.Ordinal) ? $"\"{flag.DefaultText}\"" : flag.DefaultText).Append(')');
+            if (flag.IgnoredNote is not null) text.Append(" [").Append(flag.IgnoredNote).Append(']');
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+}

@@ -79,8 +79,10 @@ public sealed class DuplexStream : Stream
     /// <param name="buffer">Destination.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>Bytes read; 0 at the end of the stream.</returns>
+#pragma warning disable RS0026, RS0027 // an override keeps Stream's own optional parameter
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         => _read.ReadAsync(buffer, cancellationToken);
+#pragma warning restore RS0026, RS0027
 
     /// <summary>Writes to the write stream.</summary>
     /// <param name="buffer">Source.</param>
@@ -105,8 +107,10 @@ public sealed class DuplexStream : Stream
     /// <param name="buffer">Bytes to write.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>Completes when written.</returns>
+#pragma warning disable RS0026, RS0027 // an override keeps Stream's own optional parameter
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         => _write.WriteAsync(buffer, cancellationToken);
+#pragma warning restore RS0026, RS0027
 
     /// <summary>Flushes the write stream.</summary>
     public override void Flush() => _write.Flush();

@@ -34,7 +34,7 @@ public sealed class NsqjsTests : IDisposable
         Assert.Equal(parts.Contains("snappy") || parts.Contains("deflate"), o.Negotiated.Compressed);
     }
 
-    private static Task<Outcome> RunAsync(CompatBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
+    private static Task<Outcome> RunAsync(TestBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
         => RunScriptAsync(broker.Tcp.Port, mode, n, action, topic);
 
     /// <summary>Runs <c>node compat.js</c>; <paramref name="port"/> is an nsqd TCP port, or an nsqlookupd HTTP port for
@@ -70,7 +70,7 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Nsqjs_writer_and_reader_deliver_every_message_exactly_once(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 200;
         var o = await RunAsync(broker, mode, n);
         Assert.Equal(n, o.Published);
@@ -86,7 +86,7 @@ public sealed class NsqjsTests : IDisposable
     public async Task Nsqjs_over_tls_delivers_every_message_exactly_once(string mode)
     {
         var (cert, key) = WriteSelfSignedPem();
-        await using var broker = await CompatBroker.StartAsync(opt => { opt.TlsCert = cert; opt.TlsKey = key; opt.TlsRequired = "true"; });
+        await using var broker = await TestBroker.StartAsync(opt => { opt.TlsCert = cert; opt.TlsKey = key; opt.TlsRequired = "true"; });
         const int n = 60;
         var o = await RunAsync(broker, mode, n);
         AssertExactlyOnce(Enumerable.Range(0, n).Select(i => $"{mode}-{i}"), o.Received);
@@ -99,7 +99,7 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Raw_tcp_publish_is_consumed_by_nsqjs(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 20;
         var topic = "raw_to_js_" + mode;
         var bodies = Enumerable.Range(0, n).Select(i => $"raw-{mode}-{i}").ToList();
@@ -118,10 +118,11 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Nsqjs_publish_is_consumed_over_raw_tcp(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 30;
         var topic = "js_to_raw_" + mode;
         await using var sub = await broker.ConnectAsync();
+        sub.AnswerHeartbeats = true; // it may wait for node longer than a heartbeat interval
         var consuming = sub.ConsumeAsync(topic, "raw", n, TimeSpan.FromSeconds(60));
         var o = await RunAsync(broker, mode, n, "publish", topic);
         Assert.Equal(n, o.Published);

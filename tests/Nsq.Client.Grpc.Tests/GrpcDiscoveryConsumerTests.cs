@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Grpc.Tests;
 

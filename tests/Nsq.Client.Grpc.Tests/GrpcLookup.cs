@@ -1,6 +1,5 @@
 using Lookup.Core;
 using Nsqd.Core;
-using Nsqd.Core.Tests.Infrastructure;
 
 namespace Nsq.Client.Grpc.Tests;
 

@@ -1,4 +1,4 @@
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Grpc.Tests;
 

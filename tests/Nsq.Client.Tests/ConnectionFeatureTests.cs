@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
-using Nsq.Client.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
@@ -94,7 +92,7 @@ public sealed class ConnectionFeatureTests : IDisposable
     [Fact]
     public async Task Auth_secret_is_sent_when_nsqd_requires_it()
     {
-        await using var auth = new AuthServer("s3cret");
+        await using var auth = FakeAuthServer.GrantingAllTo("s3cret");
         await using var b = await TestBroker.StartAsync(o => o.AuthHttpAddresses = [auth.Address]);
         var client = await RoundTripAsync(b, o => o with { AuthSecret = "s3cret" });
         Assert.True(client!.Authed);

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Lookup.Core;
 using Nsq.Client.Internal;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 

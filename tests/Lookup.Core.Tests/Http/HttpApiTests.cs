@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lookup.Core.Tests.Infrastructure;
 
 namespace Lookup.Core.Tests.Http;
 

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Lookup.Core.Tests.Infrastructure;
 using Nsq.Protocol.V2;
 using Nsqd.Core;
-using Nsqd.Core.Tests.Infrastructure;
 
 namespace Lookup.Core.Tests.Integration;
 
@@ -12,6 +10,8 @@ namespace Lookup.Core.Tests.Integration;
 public sealed record Node(string BroadcastAddress, int TcpPort, int HttpPort)
 {
     public static Node Of(TestBroker broker) => new("127.0.0.1", broker.Tcp.Port, broker.Http.Port);
+
+    public static Node Of(NsqdProcess broker) => new("127.0.0.1", broker.TcpPort, broker.HttpPort);
 
     public static Node Parse(JsonElement p)
         => new(p.GetProperty("broadcast_address").GetString()!, p.GetProperty("tcp_port").GetInt32(), p.GetProperty("http_port").GetInt32());

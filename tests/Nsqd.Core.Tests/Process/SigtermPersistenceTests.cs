@@ -19,7 +19,7 @@ public sealed class SigtermPersistenceTests : IDisposable
     {
         const int total = 1000;
         const int inFlight = 100;
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data))
         {
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
             for (var batch = 0; batch < total / 100; batch++)
@@ -39,7 +39,7 @@ public sealed class SigtermPersistenceTests : IDisposable
             Assert.Equal(0, await nsqd.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data))
         {
             await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
             await sub.SendAsync(o => CommandWriter.Sub(o, "persist", "ch"));

@@ -18,7 +18,7 @@ public sealed partial class PrometheusEndpointTests : IDisposable
     [Fact]
     public async Task Metrics_endpoint_exposes_topic_and_channel_series()
     {
-        await using var nsqd = await ServiceProcess.StartAsync(_data);
+        await using var nsqd = await NsqdProcess.StartAsync(_data);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         (await http.PostAsync("topic/create?topic=prom_t", null)).EnsureSuccessStatusCode();
         (await http.PostAsync("channel/create?topic=prom_t&channel=prom_c", null)).EnsureSuccessStatusCode();

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Lookup.Core;
+using Nsq.TestUtilities.Wire;
 
-namespace Lookup.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>A lookup server on loopback port 0 with an HTTP client for its API.</summary>
 public sealed class TestLookup : IAsyncDisposable

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Tls;
 
 /// <summary>A self-signed server certificate for nsqd (PEM files in a temp folder) and self-signed client certificates.</summary>
-internal sealed class TlsFiles : IDisposable
+public sealed class TlsFiles : IDisposable
 {
     public TlsFiles()
     {

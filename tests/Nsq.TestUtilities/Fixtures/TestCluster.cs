@@ -5,7 +5,7 @@ using Admin.Core;
 using Lookup.Core;
 using Nsqd.Core;
 
-namespace Admin.Web.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>
 /// A real cluster in this process on loopback port 0: lookups (memory store), brokers registered with every lookup, and
@@ -46,16 +46,9 @@ public sealed class TestCluster : IAsyncDisposable
             var dataPath = Path.Combine(Path.GetTempPath(), "admin-test-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dataPath);
             cluster._dataPaths.Add(dataPath);
-            var broker = NsqdServer.Create(new NsqdOptions
-            {
-                TcpAddress = "127.0.0.1:0",
-                HttpAddress = "127.0.0.1:0",
-                HttpsAddress = "",
-                DataPath = dataPath,
-                BroadcastAddress = "127.0.0.1",
-                QueueScanInterval = TimeSpan.FromMilliseconds(20),
-                LookupdTcpAddresses = [.. cluster.Lookups.Select(l => $"127.0.0.1:{l.TcpEndPoint.Port}")],
-            });
+            var brokerOptions = TestBroker.NewOptions(dataPath);
+            brokerOptions.LookupdTcpAddresses = [.. cluster.Lookups.Select(l => $"127.0.0.1:{l.TcpEndPoint.Port}")];
+            var broker = NsqdServer.Create(brokerOptions);
             await broker.StartAsync();
             cluster.Brokers.Add(broker);
         }

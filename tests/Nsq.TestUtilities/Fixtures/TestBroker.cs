@@ -1,7 +1,8 @@
 using System.Net;
+using Nsq.TestUtilities.Wire;
 using Nsqd.Core;
 
-namespace Nsqd.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>An in-process broker on 127.0.0.1 port 0 with its own temp data path, deleted on dispose.</summary>
 public sealed class TestBroker : IAsyncDisposable

@@ -1,10 +1,10 @@
 using System.Text;
 using Nsq.Client;
-using Nsqd.Core.Tests.Infrastructure;
+using Nsq.TestUtilities.Fixtures;
 
-namespace Nsq.Client.Tests;
+namespace Nsq.TestUtilities.Client;
 
-internal static class ClientTestHelpers
+public static class ClientTestHelpers
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 

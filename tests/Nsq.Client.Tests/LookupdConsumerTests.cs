@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lookup.Core;
 using Nsq.Client.Internal;
 using static Nsq.TestUtilities.Client.ClientTestHelpers;
@@ -46,32 +45,15 @@ public sealed class LookupdConsumerTests
         await using var b1 = await StartBrokerAsync(lookup);
         await using var b2 = await StartBrokerAsync(lookup);
         var topic = Topic();
-        await using (var p1 = Producer(b1))
-        await using (var p2 = Producer(b2))
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                await p1.PublishAsync(topic, Bytes($"a{i}"));
-                await p2.PublishAsync(topic, Bytes($"b{i}"));
-            }
-        }
+        await PublishToBothAsync(topic, b1, b2, each: 50);
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            if (seen.Count == 100) all.TrySetResult();
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await all.Task.WaitAsync(TestTimeout);
+        using var run = CountingRun.Start(consumer, TestTimeout, expected: 100);
+        await run.AllArrived.WaitAsync(TestTimeout);
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.Equal(5, consumer.ReadyPerConnection);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(100, seen.Count);
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        await run.StopAsync();
+        Assert.Equal(100, run.Seen.Count);
+        run.AssertEachArrivedOnce();
     }
 
     [Fact]
@@ -83,14 +65,8 @@ public sealed class LookupdConsumerTests
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("first"));
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await WaitUntilAsync(() => seen.ContainsKey("first"), "the message on the first broker");
+        using var run = CountingRun.Start(consumer, TestTimeout);
+        await WaitUntilAsync(() => run.Has("first"), "the message on the first broker");
         Assert.Equal(1, consumer.ConnectionCount);
         Assert.Equal(10, consumer.ReadyPerConnection);
 
@@ -99,13 +75,12 @@ public sealed class LookupdConsumerTests
         {
             for (var i = 0; i < 5; i++) await p2.PublishAsync(topic, Bytes($"late{i}"));
         }
-        await WaitUntilAsync(() => Enumerable.Range(0, 5).All(i => seen.ContainsKey($"late{i}")), "the messages on the late broker");
+        await WaitUntilAsync(() => Enumerable.Range(0, 5).All(i => run.Has($"late{i}")), "the messages on the late broker");
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.Equal(5, consumer.ReadyPerConnection);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(6, seen.Count);
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        await run.StopAsync();
+        Assert.Equal(6, run.Seen.Count);
+        run.AssertEachArrivedOnce();
     }
 
     [Fact]
@@ -118,14 +93,8 @@ public sealed class LookupdConsumerTests
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("one"));
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("two"));
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await WaitUntilAsync(() => seen.Count == 2, "both messages");
+        using var run = CountingRun.Start(consumer, TestTimeout);
+        await WaitUntilAsync(() => run.Seen.Count == 2, "both messages");
         Assert.Equal(5, consumer.ReadyPerConnection);
 
         await b2.DisposeAsync();
@@ -133,8 +102,7 @@ public sealed class LookupdConsumerTests
         await WaitUntilAsync(() => consumer.ConnectionCount == 1 && consumer.ReadyPerConnection == 10,
             "the lost broker to be dropped and RDY 10 on the remaining connection");
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("three"));
-        await WaitUntilAsync(() => seen.ContainsKey("three"), "a message after the loss");
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await WaitUntilAsync(() => run.Has("three"), "a message after the loss");
+        await run.StopAsync();
     }
 }

@@ -12,8 +12,7 @@ public sealed class ReconnectTests
     /// </summary>
     private sealed class ProxiedConsumer : IAsyncDisposable
     {
-        private CancellationTokenSource? _cts;
-        private Task? _run;
+        private CountingRun? _run;
 
         private ProxiedConsumer(TestBroker broker, FaultProxy proxy, NsqConsumer consumer, string topic)
         {
@@ -29,8 +28,8 @@ public sealed class ReconnectTests
         public NsqProducer Producer { get; }
         public NsqConsumer Consumer { get; }
         public string Topic { get; }
-        public ConcurrentDictionary<string, int> Seen { get; } = new();
-        public CancellationToken Token => _cts!.Token;
+        public ConcurrentDictionary<string, int> Seen => _run!.Seen;
+        public CancellationToken Token => _run!.Token;
 
         public static async Task<ProxiedConsumer> StartAsync(bool refuse = false, Func<NsqConsumerOptions, NsqConsumerOptions>? configure = null)
         {
@@ -42,22 +41,10 @@ public sealed class ReconnectTests
         }
 
         /// <summary>Starts the consumer's loop, cancelled after <paramref name="timeout"/>.</summary>
-        public void Run(TimeSpan timeout)
-        {
-            _cts = new CancellationTokenSource(timeout);
-            _run = Consumer.RunAsync((m, _) =>
-            {
-                Seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-                return ValueTask.CompletedTask;
-            }, _cts.Token);
-        }
+        public void Run(TimeSpan timeout) => _run = CountingRun.Start(Consumer, timeout);
 
         /// <summary>Stops the consumer and waits for its loop to end.</summary>
-        public async Task StopAsync()
-        {
-            await Consumer.StopAsync(Token);
-            await _run!;
-        }
+        public Task StopAsync() => _run!.StopAsync();
 
         public async ValueTask DisposeAsync()
         {
@@ -65,7 +52,7 @@ public sealed class ReconnectTests
             await Producer.DisposeAsync();
             await Proxy.DisposeAsync();
             await Broker.DisposeAsync();
-            _cts?.Dispose();
+            _run?.Dispose();
         }
     }
 

@@ -4,6 +4,7 @@ using Nsq.TestUtilities.Fixtures;
 
 namespace Nsq.TestUtilities.Client;
 
+/// <summary>Topic names, producers, consumers and condition waits of the client SDK tests.</summary>
 public static class ClientTestHelpers
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
@@ -28,6 +29,18 @@ public static class ClientTestHelpers
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         };
         return new NsqConsumer(configure?.Invoke(options) ?? options);
+    }
+
+    /// <summary><paramref name="each"/> messages to each broker, interleaved: <c>a0</c> to the first, <c>b0</c> to the second, <c>a1</c>, …</summary>
+    public static async Task PublishToBothAsync(string topic, TestBroker first, TestBroker second, int each)
+    {
+        await using var p1 = Producer(first);
+        await using var p2 = Producer(second);
+        for (var i = 0; i < each; i++)
+        {
+            await p1.PublishAsync(topic, Bytes($"a{i}"));
+            await p2.PublishAsync(topic, Bytes($"b{i}"));
+        }
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="TestTimeout"/>.</summary>

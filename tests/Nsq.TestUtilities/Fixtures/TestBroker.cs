@@ -1,4 +1,3 @@
-using System.Net;
 using Nsq.TestUtilities.Wire;
 using Nsqd.Core;
 

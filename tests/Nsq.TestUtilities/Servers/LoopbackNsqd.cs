@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using Nsq.Protocol.V2;
 
 namespace Nsq.TestUtilities.Servers;

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
 using Nsq.Protocol.V2;
 
 namespace Nsq.TestUtilities.Wire;

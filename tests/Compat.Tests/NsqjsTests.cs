@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Compat.Tests.Infrastructure;
 
@@ -9,15 +7,9 @@ namespace Compat.Tests;
 /// The real nsqjs 0.13.0 client (Node) against the in-process broker: Writer publishes (PUB and MPUB), Reader consumes,
 /// over plain TCP, snappy, deflate and TLS; and cross-checks with the test's own raw client both ways.
 /// </summary>
-public sealed class NsqjsTests : IDisposable
+public sealed class NsqjsTests
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(90);
-    private readonly string _certDir = Path.Combine(Path.GetTempPath(), "nsqjs-certs-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_certDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 
     internal sealed record Negotiated(bool Tls_V1, bool Snappy, bool Deflate, bool Compressed);
 
@@ -85,8 +77,8 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("tls+deflate")]
     public async Task Nsqjs_over_tls_delivers_every_message_exactly_once(string mode)
     {
-        var (cert, key) = WriteSelfSignedPem();
-        await using var broker = await TestBroker.StartAsync(opt => { opt.TlsCert = cert; opt.TlsKey = key; opt.TlsRequired = "true"; });
+        using var certs = new TestCertificates();
+        await using var broker = await TestBroker.StartAsync(opt => { opt.TlsCert = certs.CertPath; opt.TlsKey = certs.KeyPath; opt.TlsRequired = "true"; });
         const int n = 60;
         var o = await RunAsync(broker, mode, n);
         AssertExactlyOnce(Enumerable.Range(0, n).Select(i => $"{mode}-{i}"), o.Received);
@@ -130,22 +122,5 @@ public sealed class NsqjsTests : IDisposable
         AssertExactlyOnce(Enumerable.Range(0, n).Select(i => $"{mode}-{i}"), got.Select(g => g.Body).ToList());
         Assert.All(got, g => Assert.Equal(1, g.Attempts));
         AssertNegotiated(mode, o);
-    }
-
-    private (string Cert, string Key) WriteSelfSignedPem()
-    {
-        Directory.CreateDirectory(_certDir);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        req.CertificateExtensions.Add(san.Build());
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var certPath = Path.Combine(_certDir, "server.pem");
-        var keyPath = Path.Combine(_certDir, "server.key");
-        File.WriteAllText(certPath, cert.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return (certPath, keyPath);
     }
 }

@@ -7,7 +7,7 @@ namespace Nsq.Client.Tests;
 /// <summary>IDENTIFY upgrades against the real broker: TLS (with a client certificate), snappy, deflate, AUTH.</summary>
 public sealed class ConnectionFeatureTests : IDisposable
 {
-    private readonly TlsFiles _tls = new();
+    private readonly TestCertificates _tls = new();
 
     public void Dispose() => _tls.Dispose();
 
@@ -58,7 +58,7 @@ public sealed class ConnectionFeatureTests : IDisposable
     public async Task Tls_with_a_client_certificate_when_nsqd_requires_one()
     {
         await using var b = await TestBroker.StartAsync(o => { o.TlsCert = _tls.CertPath; o.TlsKey = _tls.KeyPath; o.TlsClientAuthPolicy = "require"; });
-        using var clientCert = TlsFiles.Create("sdk-client", serverAuth: false);
+        using var clientCert = TestCertificates.Create("sdk-client", serverAuth: false);
         await RoundTripAsync(b, o => o with { Tls = TrustTestBroker(), TlsClientCertificate = clientCert }, tlsRequired: true);
 
         // Without the certificate nsqd refuses the handshake: a clear failure, not a hang.

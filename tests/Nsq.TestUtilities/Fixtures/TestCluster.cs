@@ -176,9 +176,6 @@ public sealed class TestCluster : IAsyncDisposable
         if (Admin is not null) await Admin.DisposeAsync();
         foreach (var b in Brokers) await b.DisposeAsync();
         foreach (var l in Lookups.Where(l => !_stopped.Contains(l))) await l.DisposeAsync();
-        foreach (var p in _dataPaths)
-        {
-            try { Directory.Delete(p, recursive: true); } catch (IOException) { }
-        }
+        foreach (var p in _dataPaths) TempDirectory.Delete(p);
     }
 }

@@ -115,6 +115,6 @@ public sealed class NsqdProcess : IAsyncDisposable
         }
         _process.Dispose();
         if (_ownedDataPath is null) return;
-        try { Directory.Delete(_ownedDataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        TempDirectory.Delete(_ownedDataPath);
     }
 }

@@ -61,6 +61,6 @@ public sealed class TestCertificates : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        TempDirectory.Delete(Dir);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -26,31 +25,14 @@ public sealed class GrpcDiscoveryConsumerTests
             RequeueDelay = TimeSpan.Zero,
         }.WithGrpcTopology(grpcAddress));
 
-    private sealed class Received
-    {
-        private readonly ConcurrentDictionary<string, int> _seen = new();
-
-        public Func<NsqMessage, CancellationToken, ValueTask> Handler => (m, _) =>
-        {
-            _seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        };
-
-        public bool Has(string body) => _seen.ContainsKey(body);
-
-        public int Count => _seen.Count;
-    }
-
     [Fact]
     public async Task Grpc_only_consumer_picks_up_brokers_that_register_after_it_started()
     {
         await using var lookup = await GrpcLookup.StartAsync();
         var topic = Topic();
         await using var consumer = GrpcConsumer(topic, $"127.0.0.1:{lookup.GrpcEndPoint!.Port}");
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
-        await consumer.StartAsync(cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
+        await consumer.StartAsync(received.Token);
         Assert.Equal(0, consumer.ConnectionCount);
 
         // The first broker gets the topic (and registers it with the lookup) only now.
@@ -67,9 +49,8 @@ public sealed class GrpcDiscoveryConsumerTests
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.True(stopwatch.Elapsed < PushTimeout * 2, $"took {stopwatch.Elapsed}");
 
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(2, received.Count);
+        await received.StopAsync();
+        Assert.Equal(2, received.Seen.Count);
     }
 
     [Fact]
@@ -108,9 +89,7 @@ public sealed class GrpcDiscoveryConsumerTests
             LookupdPollInterval = TimeSpan.FromMinutes(10),
             Discovery = discovery,
         });
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
         await WaitUntilAsync(() => Volatile.Read(ref accepted) >= 3, "the discovery tried the lookup again and again");
         standIn.Stop();
         await acceptLoop;
@@ -120,8 +99,7 @@ public sealed class GrpcDiscoveryConsumerTests
         await using (var producer = Producer(broker)) await producer.PublishAsync(topic, Bytes("after the lookup came up"));
         await WaitUntilAsync(() => received.Has("after the lookup came up"), "the message arrived through the late lookup");
 
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await received.StopAsync();
     }
 
     [Fact]
@@ -142,12 +120,9 @@ public sealed class GrpcDiscoveryConsumerTests
             LookupdPollInterval = TimeSpan.FromMilliseconds(200),
             MaxInFlight = 10,
         }.WithGrpcTopology($"127.0.0.1:{streamed.GrpcEndPoint!.Port}"));
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
         await WaitUntilAsync(() => received.Has("polled") && received.Has("streamed"), "a message from each lookup's nsqd");
         Assert.Equal(2, consumer.ConnectionCount);
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await received.StopAsync();
     }
 }

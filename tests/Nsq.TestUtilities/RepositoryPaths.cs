@@ -21,15 +21,21 @@ public static class RepositoryPaths
     /// <summary>The built <c>Nsqd.Service.dll</c>; fails with what to build when it is not there.</summary>
     public static string NsqdServiceDll => BuiltDaemon("Nsqd.Service", "Nsqd.Service");
 
-    /// <summary><c>&lt;folder&gt;/&lt;project&gt;/bin/&lt;Configuration&gt;/net10.0/&lt;project&gt;.dll</c> under the repository root.</summary>
+    /// <summary>
+    /// <c>&lt;folder&gt;/&lt;project&gt;/bin/&lt;Configuration&gt;/net10.0/&lt;project&gt;.dll</c> under the repository root, or,
+    /// when the tests were built with --artifacts-path, the same project's output beside theirs
+    /// (<c>artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/</c>).
+    /// </summary>
     public static string BuiltDaemon(string folder, string project)
     {
         var dll = Path.Combine(RepoRoot, folder, project, "bin", Configuration, "net10.0", project + ".dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException(
-                $"{dll} is missing: build it first (dotnet build NsqAspire.sln -c {Configuration}, or " +
-                $"dotnet build {folder}/{project}/{project}.csproj -c {Configuration}).", dll);
-        return dll;
+        var artifacts = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", project,
+            Configuration.ToLowerInvariant(), project + ".dll"));
+        foreach (var candidate in new[] { dll, artifacts })
+            if (File.Exists(candidate)) return candidate;
+        throw new FileNotFoundException(
+            $"{dll} is missing: build it first (dotnet build NsqAspire.sln -c {Configuration}, or " +
+            $"dotnet build {folder}/{project}/{project}.csproj -c {Configuration}).", dll);
     }
 
     private static string FindRepoRoot()

@@ -113,16 +113,8 @@ public static class ClusterSupport
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the last
     /// observed state otherwise.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? state = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"timed out waiting for {what}" + (state is null ? "" : $"; last state: {await state()}"));
-            await Task.Delay(25);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? state = null)
+        => Poll.UntilAsync(condition, async () => what + (state is null ? "" : $"; last state: {await state()}"), timeout ?? Timeout);
 
     public static string Show(IEnumerable<Node>? nodes) => nodes is null ? "404" : "[" + string.Join(", ", nodes) + "]";
 

@@ -44,26 +44,12 @@ public static class ClientTestHelpers
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="TestTimeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+        => Poll.UntilAsync(condition, what, timeout ?? TestTimeout);
 
     /// <summary>Like the synchronous overload for conditions that must ask over the network (never block a pool thread on them).</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+        => Poll.UntilAsync(condition, what, timeout ?? TestTimeout);
 
     public static ReadOnlyMemory<byte> Bytes(string s) => Encoding.UTF8.GetBytes(s);
 

@@ -151,23 +151,21 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
         Exception? last = null;
-        while (DateTime.UtcNow < deadline)
+        return Poll.UntilAsync(async () =>
         {
             try
             {
-                if (await condition()) return;
+                return await condition();
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException)
             {
                 last = ex;
+                return false;
             }
-            await Task.Delay(50);
-        }
-        Assert.Fail($"timed out waiting until {what}{(last is null ? "" : $" (last error: {last.Message})")}");
+        }, () => Task.FromResult(what + (last is null ? "" : $" (last error: {last.Message})")), timeout ?? Timeout);
     }
 
     public async ValueTask DisposeAsync()

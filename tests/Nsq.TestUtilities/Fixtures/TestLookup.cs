@@ -59,15 +59,8 @@ public sealed class TestLookup : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds (never a bare sleep as the assertion).</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+        => Poll.UntilAsync(condition, what, TimeSpan.FromMilliseconds(timeoutMs));
 
     public async ValueTask DisposeAsync()
     {

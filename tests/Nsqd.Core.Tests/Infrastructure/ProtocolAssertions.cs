@@ -160,14 +160,6 @@ public static class ProtocolAssertions
         => EventuallyAsync(condition, () => what, timeout);
 
     /// <summary>As above; <paramref name="describe"/> is evaluated on failure (e.g. to show the state that was reached).</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null)
-    {
-        var sw = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (sw.Elapsed > limit) Assert.Fail($"timed out waiting for: {describe()}");
-            await Task.Delay(10);
-        }
-    }
+    public static Task EventuallyAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null)
+        => Poll.UntilAsync(() => Task.FromResult(condition()), () => Task.FromResult(describe()), timeout ?? TimeSpan.FromSeconds(5));
 }

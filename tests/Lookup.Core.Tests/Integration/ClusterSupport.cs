@@ -35,8 +35,8 @@ public static class ClusterSupport
 
     /// <summary>
     /// Sets the broker's lookupd PING interval. <c>LookupSettings</c> is Nsqd.Core's internal per-options test knob
-    /// (visible to Nsqd.Core.Tests only), reached here by reflection; the live peers read it on every loop, so a long
-    /// interval set on a running broker silences its pings while its connection stays open.
+    /// (Nsqd.Core shows its internals to Nsqd.Core.Tests and Lookup.Core.Tests); the live peers read it on every loop, so
+    /// a long interval set on a running broker silences its pings while its connection stays open.
     /// </summary>
     public static void SetPingInterval(NsqdOptions options, TimeSpan interval)
     {

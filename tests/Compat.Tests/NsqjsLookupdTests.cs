@@ -19,10 +19,8 @@ public sealed class NsqjsLookupdTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _lookup = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "127.0.0.1" });
-        await _lookup.StartAsync();
-        for (var i = 0; i < 2; i++)
-            _brokers.Add(await TestBroker.StartAsync(o => o.LookupdTcpAddresses = [$"127.0.0.1:{_lookup.TcpEndPoint.Port}"]));
+        _lookup = await TestLookup.StartServerAsync(o => o.BroadcastAddress = "127.0.0.1");
+        for (var i = 0; i < 2; i++) _brokers.Add(await TestBroker.StartRegisteredWithAsync(_lookup));
     }
 
     public async Task DisposeAsync()

@@ -36,14 +36,14 @@ public sealed class GrpcDiscoveryConsumerTests
         Assert.Equal(0, consumer.ConnectionCount);
 
         // The first broker gets the topic (and registers it with the lookup) only now.
-        await using var b1 = await lookup.StartRegisteredBrokerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("from b1"));
         var stopwatch = Stopwatch.StartNew();
         await WaitUntilAsync(() => received.Has("from b1"), "the message from the first broker arrived", PushTimeout);
         Assert.Equal(1, consumer.ConnectionCount);
 
         // A second broker, later still.
-        await using var b2 = await lookup.StartRegisteredBrokerAsync();
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("from b2"));
         await WaitUntilAsync(() => received.Has("from b2"), "the message from the second broker arrived", PushTimeout);
         Assert.Equal(2, consumer.ConnectionCount);
@@ -95,7 +95,7 @@ public sealed class GrpcDiscoveryConsumerTests
         await acceptLoop;
 
         await using var lookup = await GrpcLookup.StartAsync(port);
-        await using var broker = await lookup.StartRegisteredBrokerAsync();
+        await using var broker = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var producer = Producer(broker)) await producer.PublishAsync(topic, Bytes("after the lookup came up"));
         await WaitUntilAsync(() => received.Has("after the lookup came up"), "the message arrived through the late lookup");
 
@@ -107,8 +107,8 @@ public sealed class GrpcDiscoveryConsumerTests
     {
         await using var polled = await GrpcLookup.StartAsync();
         await using var streamed = await GrpcLookup.StartAsync();
-        await using var b1 = await polled.StartRegisteredBrokerAsync();
-        await using var b2 = await streamed.StartRegisteredBrokerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(polled);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(streamed);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("polled"));
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("streamed"));

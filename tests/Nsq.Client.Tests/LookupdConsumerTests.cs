@@ -6,20 +6,6 @@ namespace Nsq.Client.Tests;
 
 public sealed class LookupdConsumerTests
 {
-    private static async Task<LookupServer> StartLookupAsync()
-    {
-        var server = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "lookup.test" });
-        await server.StartAsync();
-        return server;
-    }
-
-    private static Task<TestBroker> StartBrokerAsync(LookupServer lookup)
-        => TestBroker.StartAsync(o =>
-        {
-            o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"];
-            o.BroadcastAddress = "127.0.0.1";
-        });
-
     private static NsqConsumer LookupdConsumer(string topic, LookupServer lookup, TimeSpan pollInterval)
         => new(new NsqConsumerOptions
         {
@@ -41,9 +27,9 @@ public sealed class LookupdConsumerTests
     [Fact]
     public async Task Lookupd_only_consumer_finds_both_brokers_and_gets_every_message_once()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        await using var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         await PublishToBothAsync(topic, b1, b2, each: 50);
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
@@ -59,9 +45,9 @@ public sealed class LookupdConsumerTests
     [Fact]
     public async Task A_broker_that_gets_the_topic_later_is_picked_up_on_a_later_poll()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        await using var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("first"));
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
@@ -86,9 +72,9 @@ public sealed class LookupdConsumerTests
     [Fact]
     public async Task A_lost_broker_is_dropped_and_rdy_goes_back_to_the_remaining_connection()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("one"));
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("two"));

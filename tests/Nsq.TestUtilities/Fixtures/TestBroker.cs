@@ -1,4 +1,5 @@
 using Nsq.TestUtilities.Wire;
+using Lookup.Core;
 using Nsqd.Core;
 
 namespace Nsq.TestUtilities.Fixtures;
@@ -30,6 +31,10 @@ public sealed class TestBroker : IAsyncDisposable
         await server.StartAsync();
         return new TestBroker(server, dataPath, options);
     }
+
+    /// <summary>A broker that registers its topics with <paramref name="lookup"/> (announcing 127.0.0.1).</summary>
+    public static Task<TestBroker> StartRegisteredWithAsync(LookupServer lookup)
+        => StartAsync(o => o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"]);
 
     public static NsqdOptions NewOptions(string dataPath) => new()
     {

@@ -37,8 +37,7 @@ public sealed class TestCluster : IAsyncDisposable
         var cluster = new TestCluster();
         for (var i = 0; i < lookups; i++)
         {
-            var lookup = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "127.0.0.1" });
-            await lookup.StartAsync();
+            var lookup = await TestLookup.StartServerAsync(o => o.BroadcastAddress = "127.0.0.1");
             cluster.Lookups.Add(lookup);
         }
         for (var i = 0; i < brokers; i++)

@@ -17,13 +17,21 @@ public sealed class TestLookup : IAsyncDisposable
     public HttpClient Http { get; }
 
     public static async Task<TestLookup> StartAsync(Action<LookupOptions>? configure = null)
+        => new(await StartServerAsync(configure));
+
+    /// <summary>The started server alone, for tests that hand a <see cref="LookupServer"/> around themselves.</summary>
+    public static async Task<LookupServer> StartServerAsync(Action<LookupOptions>? configure = null)
     {
-        var options = new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "lookup.test" };
+        var options = NewOptions();
         configure?.Invoke(options);
         var server = LookupServer.Create(options);
         await server.StartAsync();
-        return new TestLookup(server);
+        return server;
     }
+
+    /// <summary>TCP and HTTP on loopback port 0, announcing <paramref name="broadcastAddress"/>.</summary>
+    public static LookupOptions NewOptions(string broadcastAddress = "lookup.test")
+        => new() { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = broadcastAddress };
 
     public async Task<LookupTcpClient> ConnectAsync(bool identify = true, string broadcast = "127.0.0.1", int httpPort = 4151)
     {

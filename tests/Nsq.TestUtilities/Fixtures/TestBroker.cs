@@ -1,5 +1,5 @@
-using Nsq.TestUtilities.Wire;
 using Lookup.Core;
+using Nsq.TestUtilities.Wire;
 using Nsqd.Core;
 
 namespace Nsq.TestUtilities.Fixtures;

@@ -14,15 +14,13 @@ namespace Compat.Tests;
 public sealed class NsqjsLookupdTests : IAsyncLifetime
 {
     private LookupServer _lookup = null!;
-    private readonly List<CompatBroker> _brokers = [];
+    private readonly List<TestBroker> _brokers = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task InitializeAsync()
     {
-        _lookup = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "127.0.0.1" });
-        await _lookup.StartAsync();
-        for (var i = 0; i < 2; i++)
-            _brokers.Add(await CompatBroker.StartAsync(o => o.LookupdTcpAddresses = [$"127.0.0.1:{_lookup.TcpEndPoint.Port}"]));
+        _lookup = await TestLookup.StartServerAsync(o => o.BroadcastAddress = "127.0.0.1");
+        for (var i = 0; i < 2; i++) _brokers.Add(await TestBroker.StartRegisteredWithAsync(_lookup));
     }
 
     public async Task DisposeAsync()
@@ -35,7 +33,7 @@ public sealed class NsqjsLookupdTests : IAsyncLifetime
     private int LookupHttpPort => _lookup.HttpEndPoint.Port;
 
     /// <summary>Half with PUB, half with MPUB (batches of 25), over the test's own raw V2 connection.</summary>
-    private static async Task<List<string>> PublishAsync(CompatBroker broker, string topic, string prefix, int count)
+    private static async Task<List<string>> PublishAsync(TestBroker broker, string topic, string prefix, int count)
     {
         var bodies = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToList();
         await using var c = await broker.ConnectAsync();

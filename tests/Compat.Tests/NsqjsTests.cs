@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Compat.Tests.Infrastructure;
 
@@ -9,15 +7,9 @@ namespace Compat.Tests;
 /// The real nsqjs 0.13.0 client (Node) against the in-process broker: Writer publishes (PUB and MPUB), Reader consumes,
 /// over plain TCP, snappy, deflate and TLS; and cross-checks with the test's own raw client both ways.
 /// </summary>
-public sealed class NsqjsTests : IDisposable
+public sealed class NsqjsTests
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(90);
-    private readonly string _certDir = Path.Combine(Path.GetTempPath(), "nsqjs-certs-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_certDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 
     internal sealed record Negotiated(bool Tls_V1, bool Snappy, bool Deflate, bool Compressed);
 
@@ -34,7 +26,7 @@ public sealed class NsqjsTests : IDisposable
         Assert.Equal(parts.Contains("snappy") || parts.Contains("deflate"), o.Negotiated.Compressed);
     }
 
-    private static Task<Outcome> RunAsync(CompatBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
+    private static Task<Outcome> RunAsync(TestBroker broker, string mode, int n, string action = "roundtrip", string? topic = null)
         => RunScriptAsync(broker.Tcp.Port, mode, n, action, topic);
 
     /// <summary>Runs <c>node compat.js</c>; <paramref name="port"/> is an nsqd TCP port, or an nsqlookupd HTTP port for
@@ -70,7 +62,7 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Nsqjs_writer_and_reader_deliver_every_message_exactly_once(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 200;
         var o = await RunAsync(broker, mode, n);
         Assert.Equal(n, o.Published);
@@ -85,8 +77,8 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("tls+deflate")]
     public async Task Nsqjs_over_tls_delivers_every_message_exactly_once(string mode)
     {
-        var (cert, key) = WriteSelfSignedPem();
-        await using var broker = await CompatBroker.StartAsync(opt => { opt.TlsCert = cert; opt.TlsKey = key; opt.TlsRequired = "true"; });
+        using var certs = new TestCertificates();
+        await using var broker = await TestBroker.StartAsync(opt => { opt.TlsCert = certs.CertPath; opt.TlsKey = certs.KeyPath; opt.TlsRequired = "true"; });
         const int n = 60;
         var o = await RunAsync(broker, mode, n);
         AssertExactlyOnce(Enumerable.Range(0, n).Select(i => $"{mode}-{i}"), o.Received);
@@ -99,7 +91,7 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Raw_tcp_publish_is_consumed_by_nsqjs(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 20;
         var topic = "raw_to_js_" + mode;
         var bodies = Enumerable.Range(0, n).Select(i => $"raw-{mode}-{i}").ToList();
@@ -118,10 +110,11 @@ public sealed class NsqjsTests : IDisposable
     [InlineData("deflate")]
     public async Task Nsqjs_publish_is_consumed_over_raw_tcp(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 30;
         var topic = "js_to_raw_" + mode;
         await using var sub = await broker.ConnectAsync();
+        sub.AnswerHeartbeats = true; // it may wait for node longer than a heartbeat interval
         var consuming = sub.ConsumeAsync(topic, "raw", n, TimeSpan.FromSeconds(60));
         var o = await RunAsync(broker, mode, n, "publish", topic);
         Assert.Equal(n, o.Published);
@@ -129,22 +122,5 @@ public sealed class NsqjsTests : IDisposable
         AssertExactlyOnce(Enumerable.Range(0, n).Select(i => $"{mode}-{i}"), got.Select(g => g.Body).ToList());
         Assert.All(got, g => Assert.Equal(1, g.Attempts));
         AssertNegotiated(mode, o);
-    }
-
-    private (string Cert, string Key) WriteSelfSignedPem()
-    {
-        Directory.CreateDirectory(_certDir);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        req.CertificateExtensions.Add(san.Build());
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var certPath = Path.Combine(_certDir, "server.pem");
-        var keyPath = Path.Combine(_certDir, "server.key");
-        File.WriteAllText(certPath, cert.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return (certPath, keyPath);
     }
 }

@@ -11,13 +11,14 @@ public class ProbeTests
     [Fact]
     public async Task Probe_frames_match_nsqd_1_3()
     {
-        var tools = RepoPaths.SharedTools;
+        // shared/ is a sibling of the repository (../shared from the root).
+        var tools = Path.GetFullPath(Path.Combine(RepositoryPaths.RepoRoot, "..", "shared", "tools"));
         var probe = Path.Combine(tools, "nsq-probe.py");
         var expectedPath = Path.Combine(tools, "nsq-probe.expected.txt");
         Assert.True(File.Exists(probe), $"{probe} not found (shared/ is expected beside the repository)");
         Assert.True(File.Exists(expectedPath), $"{expectedPath} not found");
 
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         await using (var pub = await broker.ConnectAsync())
             await pub.PublishAsync("test", "hello");
 

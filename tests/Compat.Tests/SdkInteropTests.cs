@@ -19,7 +19,7 @@ public sealed class SdkInteropTests
     [InlineData("deflate")]
     public async Task Sdk_publish_is_consumed_by_nsqjs(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 40;
         var topic = "sdk_to_js_" + mode;
         var bodies = Enumerable.Range(0, n).Select(i => $"sdk-{mode}-{i}").ToList();
@@ -41,7 +41,7 @@ public sealed class SdkInteropTests
     [InlineData("deflate")]
     public async Task Nsqjs_publish_is_consumed_by_the_sdk(string mode)
     {
-        await using var broker = await CompatBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync();
         const int n = 40;
         var topic = "js_to_sdk_" + mode;
         var options = (NsqConsumerOptions)Compression(new NsqConsumerOptions

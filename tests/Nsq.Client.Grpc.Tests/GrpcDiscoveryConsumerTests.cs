@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Grpc.Tests;
 
@@ -26,50 +25,32 @@ public sealed class GrpcDiscoveryConsumerTests
             RequeueDelay = TimeSpan.Zero,
         }.WithGrpcTopology(grpcAddress));
 
-    private sealed class Received
-    {
-        private readonly ConcurrentDictionary<string, int> _seen = new();
-
-        public Func<NsqMessage, CancellationToken, ValueTask> Handler => (m, _) =>
-        {
-            _seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        };
-
-        public bool Has(string body) => _seen.ContainsKey(body);
-
-        public int Count => _seen.Count;
-    }
-
     [Fact]
     public async Task Grpc_only_consumer_picks_up_brokers_that_register_after_it_started()
     {
         await using var lookup = await GrpcLookup.StartAsync();
         var topic = Topic();
         await using var consumer = GrpcConsumer(topic, $"127.0.0.1:{lookup.GrpcEndPoint!.Port}");
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
-        await consumer.StartAsync(cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
+        await consumer.StartAsync(received.Token);
         Assert.Equal(0, consumer.ConnectionCount);
 
         // The first broker gets the topic (and registers it with the lookup) only now.
-        await using var b1 = await lookup.StartRegisteredBrokerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("from b1"));
         var stopwatch = Stopwatch.StartNew();
         await WaitUntilAsync(() => received.Has("from b1"), "the message from the first broker arrived", PushTimeout);
         Assert.Equal(1, consumer.ConnectionCount);
 
         // A second broker, later still.
-        await using var b2 = await lookup.StartRegisteredBrokerAsync();
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("from b2"));
         await WaitUntilAsync(() => received.Has("from b2"), "the message from the second broker arrived", PushTimeout);
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.True(stopwatch.Elapsed < PushTimeout * 2, $"took {stopwatch.Elapsed}");
 
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(2, received.Count);
+        await received.StopAsync();
+        Assert.Equal(2, received.Seen.Count);
     }
 
     [Fact]
@@ -108,20 +89,17 @@ public sealed class GrpcDiscoveryConsumerTests
             LookupdPollInterval = TimeSpan.FromMinutes(10),
             Discovery = discovery,
         });
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
         await WaitUntilAsync(() => Volatile.Read(ref accepted) >= 3, "the discovery tried the lookup again and again");
         standIn.Stop();
         await acceptLoop;
 
         await using var lookup = await GrpcLookup.StartAsync(port);
-        await using var broker = await lookup.StartRegisteredBrokerAsync();
+        await using var broker = await TestBroker.StartRegisteredWithAsync(lookup);
         await using (var producer = Producer(broker)) await producer.PublishAsync(topic, Bytes("after the lookup came up"));
         await WaitUntilAsync(() => received.Has("after the lookup came up"), "the message arrived through the late lookup");
 
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await received.StopAsync();
     }
 
     [Fact]
@@ -129,8 +107,8 @@ public sealed class GrpcDiscoveryConsumerTests
     {
         await using var polled = await GrpcLookup.StartAsync();
         await using var streamed = await GrpcLookup.StartAsync();
-        await using var b1 = await polled.StartRegisteredBrokerAsync();
-        await using var b2 = await streamed.StartRegisteredBrokerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(polled);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(streamed);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("polled"));
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("streamed"));
@@ -142,12 +120,9 @@ public sealed class GrpcDiscoveryConsumerTests
             LookupdPollInterval = TimeSpan.FromMilliseconds(200),
             MaxInFlight = 10,
         }.WithGrpcTopology($"127.0.0.1:{streamed.GrpcEndPoint!.Port}"));
-        var received = new Received();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(received.Handler, cts.Token);
+        using var received = CountingRun.Start(consumer, TestTimeout * 3);
         await WaitUntilAsync(() => received.Has("polled") && received.Has("streamed"), "a message from each lookup's nsqd");
         Assert.Equal(2, consumer.ConnectionCount);
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await received.StopAsync();
     }
 }

@@ -1,4 +1,4 @@
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Grpc.Tests;
 
@@ -19,8 +19,8 @@ public sealed class NsqGrpcTopologyDiscoveryTests
         Assert.True(await lists.MoveNextAsync());
         Assert.Empty(lists.Current);
 
-        await using var brokerA = await lookupA.StartRegisteredBrokerAsync();
-        await using var brokerB = await lookupB.StartRegisteredBrokerAsync();
+        await using var brokerA = await TestBroker.StartRegisteredWithAsync(lookupA);
+        await using var brokerB = await TestBroker.StartRegisteredWithAsync(lookupB);
         await using (var onlyA = Producer(brokerA)) await onlyA.PublishAsync(topic, Bytes("a"));
         await using (var onlyB = Producer(brokerB)) await onlyB.PublishAsync(topic, Bytes("b"));
         string[] expected = [$"127.0.0.1:{brokerA.Tcp.Port}", $"127.0.0.1:{brokerB.Tcp.Port}"];

@@ -2,7 +2,6 @@ using Lookup.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Nsqd.Core.Tests.Infrastructure;
 using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 
 namespace Nsq.Client.Hosting.Tests;
@@ -16,10 +15,9 @@ public sealed class ClusterConnectionTests
     [Fact]
     public async Task Consumer_discovers_every_broker_through_the_lookup_and_handles_each_message_once()
     {
-        await using var lookup = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "127.0.0.1" });
-        await lookup.StartAsync();
-        await using var b1 = await StartRegisteredBrokerAsync(lookup);
-        await using var b2 = await StartRegisteredBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync(o => o.BroadcastAddress = "127.0.0.1");
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         var received = new Received();
         var builder = Builder(
@@ -52,11 +50,4 @@ public sealed class ClusterConnectionTests
         await host.StopAsync();
         Assert.All(received.Count.Values, c => Assert.Equal(1, c));
     }
-
-    private static Task<TestBroker> StartRegisteredBrokerAsync(LookupServer lookup)
-        => TestBroker.StartAsync(o =>
-        {
-            o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"];
-            o.BroadcastAddress = "127.0.0.1";
-        });
 }

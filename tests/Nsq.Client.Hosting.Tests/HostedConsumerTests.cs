@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Nsqd.Core.Tests.Infrastructure;
 using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 
 namespace Nsq.Client.Hosting.Tests;

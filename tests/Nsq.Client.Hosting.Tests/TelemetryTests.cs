@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Nsqd.Core.Tests.Infrastructure;
 using OpenTelemetry.Trace;
 using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 

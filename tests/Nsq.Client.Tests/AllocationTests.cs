@@ -1,6 +1,5 @@
-using Nsq.Client.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 

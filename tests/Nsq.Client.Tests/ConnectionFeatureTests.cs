@@ -1,15 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
-using Nsq.Client.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
 /// <summary>IDENTIFY upgrades against the real broker: TLS (with a client certificate), snappy, deflate, AUTH.</summary>
 public sealed class ConnectionFeatureTests : IDisposable
 {
-    private readonly TlsFiles _tls = new();
+    private readonly TestCertificates _tls = new();
 
     public void Dispose() => _tls.Dispose();
 
@@ -60,7 +58,7 @@ public sealed class ConnectionFeatureTests : IDisposable
     public async Task Tls_with_a_client_certificate_when_nsqd_requires_one()
     {
         await using var b = await TestBroker.StartAsync(o => { o.TlsCert = _tls.CertPath; o.TlsKey = _tls.KeyPath; o.TlsClientAuthPolicy = "require"; });
-        using var clientCert = TlsFiles.Create("sdk-client", serverAuth: false);
+        using var clientCert = TestCertificates.Create("sdk-client", serverAuth: false);
         await RoundTripAsync(b, o => o with { Tls = TrustTestBroker(), TlsClientCertificate = clientCert }, tlsRequired: true);
 
         // Without the certificate nsqd refuses the handshake: a clear failure, not a hang.
@@ -94,7 +92,7 @@ public sealed class ConnectionFeatureTests : IDisposable
     [Fact]
     public async Task Auth_secret_is_sent_when_nsqd_requires_it()
     {
-        await using var auth = new AuthServer("s3cret");
+        await using var auth = FakeAuthServer.GrantingAllTo("s3cret");
         await using var b = await TestBroker.StartAsync(o => o.AuthHttpAddresses = [auth.Address]);
         var client = await RoundTripAsync(b, o => o with { AuthSecret = "s3cret" });
         Assert.True(client!.Authed);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
@@ -59,31 +58,14 @@ public sealed class ConsumerTests
         await using var b1 = await TestBroker.StartAsync();
         await using var b2 = await TestBroker.StartAsync();
         var topic = Topic();
-        await using (var p1 = Producer(b1))
-        await using (var p2 = Producer(b2))
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                await p1.PublishAsync(topic, Bytes($"a{i}"));
-                await p2.PublishAsync(topic, Bytes($"b{i}"));
-            }
-        }
+        await PublishToBothAsync(topic, b1, b2, each: 50);
         await using var consumer = Consumer(topic, maxInFlight: 10, brokers: [b1, b2]);
         Assert.Equal(5, consumer.ReadyPerConnection);
-        var seen = new ConcurrentDictionary<string, int>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            if (seen.Count == 100) all.TrySetResult();
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await all.Task.WaitAsync(TestTimeout);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(100, seen.Count);
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        using var run = CountingRun.Start(consumer, TestTimeout, expected: 100);
+        await run.AllArrived.WaitAsync(TestTimeout);
+        await run.StopAsync();
+        Assert.Equal(100, run.Seen.Count);
+        run.AssertEachArrivedOnce();
     }
 
     [Fact]

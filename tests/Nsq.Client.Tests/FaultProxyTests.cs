@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using Nsq.Client.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
@@ -22,16 +19,9 @@ public sealed class FaultProxyTests
         await Task.WhenAll(publishes).WaitAsync(TestTimeout);
         await producer.MultiPublishAsync(topic, [Bytes("x1"), Bytes("x2")]);
         await using var consumer = Consumer(topic, maxInFlight: 5, configure: o => o with { NsqdTcpAddresses = [proxy.EndPoint.ToString()] });
-        var seen = new ConcurrentDictionary<string, int>();
-        using var cts = new CancellationTokenSource(TestTimeout * 2);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await WaitUntilAsync(() => seen.Count == 22, "all 22 messages", TestTimeout * 2);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        using var run = CountingRun.Start(consumer, TestTimeout * 2);
+        await WaitUntilAsync(() => run.Seen.Count == 22, "all 22 messages", TestTimeout * 2);
+        await run.StopAsync();
+        run.AssertEachArrivedOnce();
     }
 }

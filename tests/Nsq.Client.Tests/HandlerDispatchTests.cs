@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Nsq.Client.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 

@@ -1,27 +1,11 @@
-using System.Collections.Concurrent;
 using Lookup.Core;
 using Nsq.Client.Internal;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
 public sealed class LookupdConsumerTests
 {
-    private static async Task<LookupServer> StartLookupAsync()
-    {
-        var server = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "lookup.test" });
-        await server.StartAsync();
-        return server;
-    }
-
-    private static Task<TestBroker> StartBrokerAsync(LookupServer lookup)
-        => TestBroker.StartAsync(o =>
-        {
-            o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"];
-            o.BroadcastAddress = "127.0.0.1";
-        });
-
     private static NsqConsumer LookupdConsumer(string topic, LookupServer lookup, TimeSpan pollInterval)
         => new(new NsqConsumerOptions
         {
@@ -43,55 +27,32 @@ public sealed class LookupdConsumerTests
     [Fact]
     public async Task Lookupd_only_consumer_finds_both_brokers_and_gets_every_message_once()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        await using var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
-        await using (var p1 = Producer(b1))
-        await using (var p2 = Producer(b2))
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                await p1.PublishAsync(topic, Bytes($"a{i}"));
-                await p2.PublishAsync(topic, Bytes($"b{i}"));
-            }
-        }
+        await PublishToBothAsync(topic, b1, b2, each: 50);
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            if (seen.Count == 100) all.TrySetResult();
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await all.Task.WaitAsync(TestTimeout);
+        using var run = CountingRun.Start(consumer, TestTimeout, expected: 100);
+        await run.AllArrived.WaitAsync(TestTimeout);
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.Equal(5, consumer.ReadyPerConnection);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(100, seen.Count);
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        await run.StopAsync();
+        Assert.Equal(100, run.Seen.Count);
+        run.AssertEachArrivedOnce();
     }
 
     [Fact]
     public async Task A_broker_that_gets_the_topic_later_is_picked_up_on_a_later_poll()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        await using var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        await using var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("first"));
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await WaitUntilAsync(() => seen.ContainsKey("first"), "the message on the first broker");
+        using var run = CountingRun.Start(consumer, TestTimeout);
+        await WaitUntilAsync(() => run.Has("first"), "the message on the first broker");
         Assert.Equal(1, consumer.ConnectionCount);
         Assert.Equal(10, consumer.ReadyPerConnection);
 
@@ -100,33 +61,26 @@ public sealed class LookupdConsumerTests
         {
             for (var i = 0; i < 5; i++) await p2.PublishAsync(topic, Bytes($"late{i}"));
         }
-        await WaitUntilAsync(() => Enumerable.Range(0, 5).All(i => seen.ContainsKey($"late{i}")), "the messages on the late broker");
+        await WaitUntilAsync(() => Enumerable.Range(0, 5).All(i => run.Has($"late{i}")), "the messages on the late broker");
         Assert.Equal(2, consumer.ConnectionCount);
         Assert.Equal(5, consumer.ReadyPerConnection);
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(6, seen.Count);
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        await run.StopAsync();
+        Assert.Equal(6, run.Seen.Count);
+        run.AssertEachArrivedOnce();
     }
 
     [Fact]
     public async Task A_lost_broker_is_dropped_and_rdy_goes_back_to_the_remaining_connection()
     {
-        await using var lookup = await StartLookupAsync();
-        await using var b1 = await StartBrokerAsync(lookup);
-        var b2 = await StartBrokerAsync(lookup);
+        await using var lookup = await TestLookup.StartServerAsync();
+        await using var b1 = await TestBroker.StartRegisteredWithAsync(lookup);
+        var b2 = await TestBroker.StartRegisteredWithAsync(lookup);
         var topic = Topic();
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("one"));
         await using (var p2 = Producer(b2)) await p2.PublishAsync(topic, Bytes("two"));
         await using var consumer = LookupdConsumer(topic, lookup, TimeSpan.FromMilliseconds(200));
-        var seen = new ConcurrentDictionary<string, int>();
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync((m, _) =>
-        {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, cts.Token);
-        await WaitUntilAsync(() => seen.Count == 2, "both messages");
+        using var run = CountingRun.Start(consumer, TestTimeout);
+        await WaitUntilAsync(() => run.Seen.Count == 2, "both messages");
         Assert.Equal(5, consumer.ReadyPerConnection);
 
         await b2.DisposeAsync();
@@ -134,8 +88,7 @@ public sealed class LookupdConsumerTests
         await WaitUntilAsync(() => consumer.ConnectionCount == 1 && consumer.ReadyPerConnection == 10,
             "the lost broker to be dropped and RDY 10 on the remaining connection");
         await using (var p1 = Producer(b1)) await p1.PublishAsync(topic, Bytes("three"));
-        await WaitUntilAsync(() => seen.ContainsKey("three"), "a message after the loss");
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await WaitUntilAsync(() => run.Has("three"), "a message after the loss");
+        await run.StopAsync();
     }
 }

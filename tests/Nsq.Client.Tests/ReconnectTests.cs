@@ -1,119 +1,126 @@
 using System.Collections.Concurrent;
-using Nsq.Client.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
 /// <summary>Connection loss between the SDK and nsqd, injected by a <see cref="FaultProxy"/>.</summary>
 public sealed class ReconnectTests
 {
-    private static NsqConsumer ViaProxy(string topic, FaultProxy proxy, Func<NsqConsumerOptions, NsqConsumerOptions>? configure = null)
-        => Consumer(topic, configure: o => (configure?.Invoke(o) ?? o) with { NsqdTcpAddresses = [proxy.EndPoint.ToString()] });
-
-    private static (Func<NsqMessage, CancellationToken, ValueTask> Handler, ConcurrentDictionary<string, int> Seen) Recorder()
+    /// <summary>
+    /// A broker behind a fault proxy, a producer straight to the broker, and a consumer of a fresh topic through the
+    /// proxy that counts how often each body arrived. <see cref="Run"/> starts consuming; disposing stops everything.
+    /// </summary>
+    private sealed class ProxiedConsumer : IAsyncDisposable
     {
-        var seen = new ConcurrentDictionary<string, int>();
-        return ((m, _) =>
+        private CountingRun? _run;
+
+        private ProxiedConsumer(TestBroker broker, FaultProxy proxy, NsqConsumer consumer, string topic)
         {
-            seen.AddOrUpdate(Text(m), 1, (_, n) => n + 1);
-            return ValueTask.CompletedTask;
-        }, seen);
+            Broker = broker;
+            Proxy = proxy;
+            Consumer = consumer;
+            Topic = topic;
+            Producer = ClientTestHelpers.Producer(broker);
+        }
+
+        public TestBroker Broker { get; }
+        public FaultProxy Proxy { get; }
+        public NsqProducer Producer { get; }
+        public NsqConsumer Consumer { get; }
+        public string Topic { get; }
+        public ConcurrentDictionary<string, int> Seen => _run!.Seen;
+        public CancellationToken Token => _run!.Token;
+
+        public static async Task<ProxiedConsumer> StartAsync(bool refuse = false, Func<NsqConsumerOptions, NsqConsumerOptions>? configure = null)
+        {
+            var broker = await TestBroker.StartAsync();
+            var proxy = new FaultProxy(broker.Tcp) { Refuse = refuse };
+            var topic = ClientTestHelpers.Topic();
+            var consumer = ClientTestHelpers.Consumer(topic, configure: o => (configure?.Invoke(o) ?? o) with { NsqdTcpAddresses = [proxy.EndPoint.ToString()] });
+            return new ProxiedConsumer(broker, proxy, consumer, topic);
+        }
+
+        /// <summary>Starts the consumer's loop, cancelled after <paramref name="timeout"/>.</summary>
+        public void Run(TimeSpan timeout) => _run = CountingRun.Start(Consumer, timeout);
+
+        /// <summary>Stops the consumer and waits for its loop to end.</summary>
+        public Task StopAsync() => _run!.StopAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await Consumer.DisposeAsync();
+            await Producer.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Broker.DisposeAsync();
+            _run?.Dispose();
+        }
     }
 
     [Fact]
     public async Task Consumer_reconnects_after_the_connection_is_dropped_and_gets_every_message()
     {
-        await using var b = await TestBroker.StartAsync();
-        await using var proxy = new FaultProxy(b.Tcp);
-        var topic = Topic();
-        await using var producer = Producer(b);
-        await using var consumer = ViaProxy(topic, proxy);
-        var (handler, seen) = Recorder();
-        using var cts = new CancellationTokenSource(TestTimeout * 2);
-        var run = consumer.RunAsync(handler, cts.Token);
-        for (var i = 0; i < 10; i++) await producer.PublishAsync(topic, Bytes($"a{i}"));
-        await WaitUntilAsync(() => seen.Count == 10, "the first 10 arrived");
+        await using var proxied = await ProxiedConsumer.StartAsync();
+        proxied.Run(TestTimeout * 2);
+        for (var i = 0; i < 10; i++) await proxied.Producer.PublishAsync(proxied.Topic, Bytes($"a{i}"));
+        await WaitUntilAsync(() => proxied.Seen.Count == 10, "the first 10 arrived");
 
-        proxy.DropAll();
-        await WaitUntilAsync(() => proxy.Accepted == 2 && consumer.ConnectionCount == 1, "the consumer reconnected");
-        for (var i = 0; i < 10; i++) await producer.PublishAsync(topic, Bytes($"b{i}"));
-        await WaitUntilAsync(() => seen.Count == 20, "the next 10 arrived after the reconnect");
+        proxied.Proxy.DropAll();
+        await WaitUntilAsync(() => proxied.Proxy.Accepted == 2 && proxied.Consumer.ConnectionCount == 1, "the proxied.Consumer reconnected");
+        for (var i = 0; i < 10; i++) await proxied.Producer.PublishAsync(proxied.Topic, Bytes($"b{i}"));
+        await WaitUntilAsync(() => proxied.Seen.Count == 20, "the next 10 arrived after the reconnect");
 
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.Equal(20, seen.Count);
+        await proxied.StopAsync();
+        Assert.Equal(20, proxied.Seen.Count);
     }
 
     [Fact]
     public async Task Consumer_reconnects_again_and_again_with_backoff()
     {
-        await using var b = await TestBroker.StartAsync();
-        await using var proxy = new FaultProxy(b.Tcp);
-        var topic = Topic();
-        await using var producer = Producer(b);
-        await using var consumer = ViaProxy(topic, proxy);
-        var (handler, seen) = Recorder();
-        using var cts = new CancellationTokenSource(TestTimeout * 3);
-        var run = consumer.RunAsync(handler, cts.Token);
-        await WaitUntilAsync(() => consumer.ConnectionCount == 1, "connected");
+        await using var proxied = await ProxiedConsumer.StartAsync();
+        proxied.Run(TestTimeout * 3);
+        await WaitUntilAsync(() => proxied.Consumer.ConnectionCount == 1, "connected");
         for (var round = 0; round < 5; round++)
         {
             // Down for a while: several refused attempts, then back.
-            proxy.Refuse = true;
-            proxy.DropAll();
-            await WaitUntilAsync(() => consumer.ConnectionCount == 0, "the drop was noticed");
-            await producer.PublishAsync(topic, Bytes($"r{round}"));
-            proxy.Refuse = false;
-            await WaitUntilAsync(() => seen.ContainsKey($"r{round}"), $"round {round}'s message arrived after the reconnect");
+            proxied.Proxy.Refuse = true;
+            proxied.Proxy.DropAll();
+            await WaitUntilAsync(() => proxied.Consumer.ConnectionCount == 0, "the drop was noticed");
+            await proxied.Producer.PublishAsync(proxied.Topic, Bytes($"r{round}"));
+            proxied.Proxy.Refuse = false;
+            await WaitUntilAsync(() => proxied.Seen.ContainsKey($"r{round}"), $"round {round}'s message arrived after the reconnect");
             // Delivery is at least once: the next drop must not beat this message's FIN to nsqd.
-            await WaitUntilAsync(() => BrokerStats.DrainedAsync(b, topic), "the FIN reached nsqd");
+            await WaitUntilAsync(() => BrokerStats.DrainedAsync(proxied.Broker, proxied.Topic), "the FIN reached nsqd");
         }
-        await consumer.StopAsync(cts.Token);
-        await run;
-        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        await proxied.StopAsync();
+        Assert.All(proxied.Seen.Values, n => Assert.Equal(1, n));
     }
 
     [Fact]
     public async Task Consumer_started_while_nsqd_is_unreachable_connects_once_it_is()
     {
-        await using var b = await TestBroker.StartAsync();
-        await using var proxy = new FaultProxy(b.Tcp) { Refuse = true };
-        var topic = Topic();
-        await using var producer = Producer(b);
-        await producer.PublishAsync(topic, Bytes("early"));
-        await using var consumer = ViaProxy(topic, proxy);
-        var (handler, seen) = Recorder();
-        using var cts = new CancellationTokenSource(TestTimeout);
-        var run = consumer.RunAsync(handler, cts.Token);
-        await consumer.StartAsync(cts.Token);
-        Assert.Equal(0, consumer.ConnectionCount);
-        proxy.Refuse = false;
-        await WaitUntilAsync(() => seen.ContainsKey("early"), "the message arrived once nsqd was reachable");
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await using var proxied = await ProxiedConsumer.StartAsync(refuse: true);
+        await proxied.Producer.PublishAsync(proxied.Topic, Bytes("early"));
+        proxied.Run(TestTimeout);
+        await proxied.Consumer.StartAsync(proxied.Token);
+        Assert.Equal(0, proxied.Consumer.ConnectionCount);
+        proxied.Proxy.Refuse = false;
+        await WaitUntilAsync(() => proxied.Seen.ContainsKey("early"), "the message arrived once nsqd was reachable");
+        await proxied.StopAsync();
     }
 
     [Fact]
     public async Task A_stalled_connection_is_detected_by_missed_heartbeats_and_replaced()
     {
-        await using var b = await TestBroker.StartAsync();
-        await using var proxy = new FaultProxy(b.Tcp);
-        var topic = Topic();
-        await using var producer = Producer(b);
-        await using var consumer = ViaProxy(topic, proxy, o => o with { HeartbeatInterval = TimeSpan.FromSeconds(1), ResponseTimeout = TimeSpan.FromSeconds(1) });
-        var (handler, seen) = Recorder();
-        using var cts = new CancellationTokenSource(TestTimeout * 2);
-        var run = consumer.RunAsync(handler, cts.Token);
-        await WaitUntilAsync(() => consumer.ConnectionCount == 1, "connected");
-        proxy.Stall = true;
-        await WaitUntilAsync(() => consumer.ConnectionCount == 0, "the silent connection was given up");
-        proxy.Stall = false;
-        await WaitUntilAsync(() => consumer.ConnectionCount == 1, "reconnected");
-        await producer.PublishAsync(topic, Bytes("after"));
-        await WaitUntilAsync(() => seen.ContainsKey("after"), "a message arrived on the new connection");
-        await consumer.StopAsync(cts.Token);
-        await run;
+        await using var proxied = await ProxiedConsumer.StartAsync(configure: o => o with { HeartbeatInterval = TimeSpan.FromSeconds(1), ResponseTimeout = TimeSpan.FromSeconds(1) });
+        proxied.Run(TestTimeout * 2);
+        await WaitUntilAsync(() => proxied.Consumer.ConnectionCount == 1, "connected");
+        proxied.Proxy.Stall = true;
+        await WaitUntilAsync(() => proxied.Consumer.ConnectionCount == 0, "the silent connection was given up");
+        proxied.Proxy.Stall = false;
+        await WaitUntilAsync(() => proxied.Consumer.ConnectionCount == 1, "reconnected");
+        await proxied.Producer.PublishAsync(proxied.Topic, Bytes("after"));
+        await WaitUntilAsync(() => proxied.Seen.ContainsKey("after"), "a message arrived on the new connection");
+        await proxied.StopAsync();
     }
 
     [Fact]

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Nsq.Client.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
-using Session = Nsq.Client.Tests.Infrastructure.ScriptedNsqServer.Session;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
+using Session = Nsq.TestUtilities.Servers.ScriptedNsqServer.Session;
 
 namespace Nsq.Client.Tests;
 

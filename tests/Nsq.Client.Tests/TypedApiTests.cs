@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
-using Nsqd.Core.Tests.Infrastructure;
-using static Nsq.Client.Tests.ClientTestHelpers;
+using static Nsq.TestUtilities.Client.ClientTestHelpers;
 
 namespace Nsq.Client.Tests;
 
@@ -41,7 +40,7 @@ public sealed class TypedApiTests
         await consumer.StopAsync(cts.Token);
         await run;
         Assert.Equal("book", handler.Orders[7].Item);
-        var channel = await Infrastructure.BrokerStats.ChannelAsync(b, topic);
+        var channel = await BrokerStats.ChannelAsync(b, topic);
         Assert.Equal(0, channel!.Depth);
         Assert.Equal(0, channel.InFlightCount);
         Assert.Equal(0, channel.RequeueCount);

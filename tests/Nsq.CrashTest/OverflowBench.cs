@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Nsq.Protocol.V2;
+using Nsq.TestUtilities.Wire;
 
 namespace Nsq.CrashTest;
 
@@ -16,10 +17,10 @@ public static class OverflowBench
 
     public static async Task<int> RunAsync(IPEndPoint nsqd, long count, int size, int connections, string topic)
     {
-        var readers = new List<Connection>();
+        var readers = new List<PipelinedConnection>();
         for (var i = 0; i < connections; i++)
         {
-            var c = await Connection.OpenAsync(nsqd, default).ConfigureAwait(false);
+            var c = await PipelinedConnection.OpenAsync(nsqd, default).ConfigureAwait(false);
             CommandWriter.Sub(c.Output, topic, "ch");
             await c.SendAsync(default).ConfigureAwait(false);
             await c.ExpectOkAsync(default).ConfigureAwait(false);
@@ -33,7 +34,7 @@ public static class OverflowBench
         var write = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
-            await using var c = await Connection.OpenAsync(nsqd, default).ConfigureAwait(false);
+            await using var c = await PipelinedConnection.OpenAsync(nsqd, default).ConfigureAwait(false);
             var outstanding = 0;
             while (true)
             {
@@ -79,7 +80,7 @@ public static class OverflowBench
                         CommandWriter.Fin(c.Output, frame.Data.FirstSpan.Slice(MessageLayout.IdOffset, 16));
                         got++;
                     }
-                    else if (Connection.IsHeartbeat(frame))
+                    else if (PipelinedConnection.IsHeartbeat(frame))
                     {
                         CommandWriter.Nop(c.Output);
                     }

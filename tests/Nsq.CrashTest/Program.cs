@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nsq.CrashTest;
+using Nsq.TestUtilities.Crash;
 
 // Storage harnesses for Nsqd.Service:
 //   crash <Nsqd.Service.dll> [trials=10] [seed]   kill -9 trials in --durability=durable (tests/Benchmarks/crash-test.sh); exit 1 if

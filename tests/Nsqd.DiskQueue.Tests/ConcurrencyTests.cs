@@ -4,7 +4,7 @@ namespace Nsqd.DiskQueue.Tests;
 
 public sealed class ConcurrencyTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("dq-tests");
 
     public void Dispose() => _dir.Dispose();
 

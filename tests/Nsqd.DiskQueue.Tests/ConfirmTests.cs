@@ -6,7 +6,7 @@ namespace Nsqd.DiskQueue.Tests;
 public sealed class ConfirmTests : IDisposable
 {
     private const int RecordBytes = 4 + MinSize;
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("dq-tests");
 
     public void Dispose() => _dir.Dispose();
 

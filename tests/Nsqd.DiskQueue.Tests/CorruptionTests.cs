@@ -6,7 +6,7 @@ namespace Nsqd.DiskQueue.Tests;
 public sealed class CorruptionTests : IDisposable
 {
     private const int RecordBytes = 4 + MinSize;
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("dq-tests");
 
     public void Dispose() => _dir.Dispose();
 
@@ -24,7 +24,7 @@ public sealed class CorruptionTests : IDisposable
     {
         const int count = 6;
         byte[] segment;
-        using (var source = new TempDirectory())
+        using (var source = new TempDirectory("dq-tests"))
         {
             using (DiskQueue queue = Open(source))
             {
@@ -39,7 +39,7 @@ public sealed class CorruptionTests : IDisposable
 
         for (int cut = (count - 1) * RecordBytes; cut <= segment.Length; cut++)
         {
-            using var dir = new TempDirectory();
+            using var dir = new TempDirectory("dq-tests");
             File.WriteAllBytes(dir.File(Segment(0)), segment[..cut]);
             switch (meta)
             {

@@ -6,7 +6,7 @@ namespace Nsqd.DiskQueue.Tests;
 public sealed class CrashRecoveryTests : IDisposable
 {
     private const int RecordBytes = 4 + MinSize;
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("dq-tests");
 
     public void Dispose() => _dir.Dispose();
 
@@ -16,7 +16,7 @@ public sealed class CrashRecoveryTests : IDisposable
     public void Records_written_after_the_last_metadata_sync_are_counted_and_served(bool metaExists)
     {
         // Written, never synced: the process died before any metadata covered these records.
-        using (var source = new TempDirectory())
+        using (var source = new TempDirectory("dq-tests"))
         {
             using (DiskQueue queue = Open(source))
             {

@@ -23,8 +23,8 @@ public class FramedPutTests
     [Fact]
     public void Framed_batch_rolls_segments_exactly_like_single_puts()
     {
-        using var single = new TempDirectory();
-        using var batched = new TempDirectory();
+        using var single = new TempDirectory("dq-tests");
+        using var batched = new TempDirectory("dq-tests");
         var records = Enumerable.Range(0, 50).Select(i => QueueFixture.Record(i, 26 + i % 7)).ToList();
         using (var q = QueueFixture.Open(single, maxBytesPerFile: 200))
         {
@@ -47,7 +47,7 @@ public class FramedPutTests
     [Fact]
     public void A_bad_record_rejects_the_whole_batch()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("dq-tests");
         using var q = QueueFixture.Open(dir);
         var framed = Frame([QueueFixture.Record(1), new byte[QueueFixture.MaxSize + 1]]);
         Assert.Throws<InvalidDataException>(() => q.PutFramed(framed));
@@ -60,7 +60,7 @@ public class FramedPutTests
     [Fact]
     public void Reads_interleaved_with_writes_see_every_record_once_across_read_ahead_refills()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("dq-tests");
         using var q = QueueFixture.Open(dir, maxBytesPerFile: 64 * 1024 * 3);
         var next = 0;
         var seen = new List<int>();

@@ -1,3 +1,5 @@
+using Nsq.TestUtilities;
+
 namespace Compat.Tests.Infrastructure;
 
 /// <summary>
@@ -16,7 +18,7 @@ public static class NodeEnvironment
         try
         {
             if (_ready is not null) return _ready;
-            var dir = RepoPaths.NodeDir;
+            var dir = Path.Combine(RepositoryPaths.RepoRoot, "tests", "Compat.Tests", "node");
             var version = await ProcessRunner.RunAsync("node", ["--version"], dir, TimeSpan.FromSeconds(30));
             if (version is null || version.ExitCode != 0)
                 Assert.Fail("Node.js is required by Compat.Tests (the nsqjs client) but `node` could not be run: install Node.js 18+ and npm (Debian: apt-get install nodejs npm).");

@@ -19,13 +19,8 @@ public sealed class LookupServerTopologyTests
     [Fact]
     public async Task TcpRegistration_IsStreamed_AndMatchesHttpLookup()
     {
-        var options = new LookupOptions
-        {
-            TcpAddress = "127.0.0.1:0",
-            HttpAddress = "127.0.0.1:0",
-            GrpcAddress = "127.0.0.1:0",
-            BroadcastAddress = "lookup-test",
-        };
+        var options = TestLookup.NewOptions("lookup-test");
+        options.GrpcAddress = "127.0.0.1:0";
         // LookupServer wires the stream itself whenever a gRPC address is configured.
         await using var server = LookupServer.Create(options);
         await server.StartAsync();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lookup.Core.Tests.Infrastructure;
 
 namespace Lookup.Core.Tests.Http;
 
@@ -17,34 +16,26 @@ public sealed class HttpApiTests : IAsyncLifetime
     private static void AssertV1(HttpResponseMessage res)
         => Assert.Equal("nsq; version=1.0", Assert.Single(res.Headers.GetValues("X-NSQ-Content-Type")));
 
-    private async Task AssertErrorAsync(Task<(int Status, string Body, HttpResponseMessage Response)> call, int status, string message)
+    /// <summary>Status, body, content type (null: none) and the V1 header of one answer.</summary>
+    private static async Task AssertAnswerAsync(Task<(int Status, string Body, HttpResponseMessage Response)> call, int status,
+        string body, string? contentType)
     {
-        var (s, body, res) = await call;
+        var (s, b, res) = await call;
         Assert.Equal(status, s);
-        Assert.Equal($"{{\"message\":\"{message}\"}}", body);
-        Assert.Equal("application/json; charset=utf-8", res.Content.Headers.ContentType?.ToString());
+        Assert.Equal(body, b);
+        Assert.Equal(contentType, res.Content.Headers.ContentType?.ToString());
         AssertV1(res);
     }
 
-    [Fact]
-    public async Task Ping_is_OK_text()
-    {
-        var (status, body, res) = await _lookup.GetAsync("/ping");
-        Assert.Equal(200, status);
-        Assert.Equal("OK", body);
-        Assert.Equal("text/plain; charset=utf-8", res.Content.Headers.ContentType?.ToString());
-        AssertV1(res);
-    }
+    private static Task AssertErrorAsync(Task<(int Status, string Body, HttpResponseMessage Response)> call, int status, string message)
+        => AssertAnswerAsync(call, status, $"{{\"message\":\"{message}\"}}", "application/json; charset=utf-8");
 
     [Fact]
-    public async Task Info_is_the_version()
-    {
-        var (status, body, res) = await _lookup.GetAsync("/info");
-        Assert.Equal(200, status);
-        Assert.Equal("{\"version\":\"1.3.0\"}", body);
-        Assert.Equal("application/json; charset=utf-8", res.Content.Headers.ContentType?.ToString());
-        AssertV1(res);
-    }
+    public Task Ping_is_OK_text() => AssertAnswerAsync(_lookup.GetAsync("/ping"), 200, "OK", "text/plain; charset=utf-8");
+
+    [Fact]
+    public Task Info_is_the_version()
+        => AssertAnswerAsync(_lookup.GetAsync("/info"), 200, "{\"version\":\"1.3.0\"}", "application/json; charset=utf-8");
 
     [Fact]
     public async Task Unknown_path_is_404_and_wrong_method_is_405_with_allow()
@@ -71,11 +62,7 @@ public sealed class HttpApiTests : IAsyncLifetime
     [Fact]
     public async Task Lookup_of_a_created_topic_has_empty_arrays_not_null()
     {
-        var (status, body, res) = await _lookup.PostAsync("/topic/create?topic=t1");
-        Assert.Equal(200, status);
-        Assert.Equal("", body);
-        Assert.Null(res.Content.Headers.ContentType);
-        AssertV1(res);
+        await AssertAnswerAsync(_lookup.PostAsync("/topic/create?topic=t1"), 200, "", contentType: null);
         var (_, lookup, _) = await _lookup.GetAsync("/lookup?topic=t1");
         Assert.Equal("{\"channels\":[],\"producers\":[]}", lookup);
     }

@@ -1,5 +1,3 @@
-using Lookup.Core.Tests.Infrastructure;
-using Nsqd.Core.Tests.Infrastructure;
 using static Lookup.Core.Tests.Integration.ClusterSupport;
 
 namespace Lookup.Core.Tests.Integration;

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Lookup.Core.Tests.Infrastructure;
 using Nsq.Protocol.V2;
 using Nsqd.Core;
-using Nsqd.Core.Tests.Infrastructure;
 
 namespace Lookup.Core.Tests.Integration;
 
@@ -12,6 +10,8 @@ namespace Lookup.Core.Tests.Integration;
 public sealed record Node(string BroadcastAddress, int TcpPort, int HttpPort)
 {
     public static Node Of(TestBroker broker) => new("127.0.0.1", broker.Tcp.Port, broker.Http.Port);
+
+    public static Node Of(NsqdProcess broker) => new("127.0.0.1", broker.TcpPort, broker.HttpPort);
 
     public static Node Parse(JsonElement p)
         => new(p.GetProperty("broadcast_address").GetString()!, p.GetProperty("tcp_port").GetInt32(), p.GetProperty("http_port").GetInt32());
@@ -35,8 +35,8 @@ public static class ClusterSupport
 
     /// <summary>
     /// Sets the broker's lookupd PING interval. <c>LookupSettings</c> is Nsqd.Core's internal per-options test knob
-    /// (visible to Nsqd.Core.Tests only), reached here by reflection; the live peers read it on every loop, so a long
-    /// interval set on a running broker silences its pings while its connection stays open.
+    /// (Nsqd.Core shows its internals to Nsqd.Core.Tests and Lookup.Core.Tests); the live peers read it on every loop, so
+    /// a long interval set on a running broker silences its pings while its connection stays open.
     /// </summary>
     public static void SetPingInterval(NsqdOptions options, TimeSpan interval)
     {
@@ -113,16 +113,8 @@ public static class ClusterSupport
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the last
     /// observed state otherwise.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? state = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"timed out waiting for {what}" + (state is null ? "" : $"; last state: {await state()}"));
-            await Task.Delay(25);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? state = null)
+        => Poll.UntilAsync(condition, async () => what + (state is null ? "" : $"; last state: {await state()}"), timeout ?? Timeout);
 
     public static string Show(IEnumerable<Node>? nodes) => nodes is null ? "404" : "[" + string.Join(", ", nodes) + "]";
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Lookup.Core.Tests.Infrastructure;
 using Lookup.Core.Tests.Redis;
 using Nsq.Protocol.V2;
-using Nsqd.Core.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Lookup.Core.Tests.Integration.ClusterSupport;
 
@@ -28,7 +26,7 @@ public sealed class RedisReplicaIntegrationTests(RedisServerFixture redis, ITest
 
     private readonly List<TestLookup> _lookups = [];
     private readonly List<TestBroker> _brokers = [];
-    private readonly List<BrokerProcess> _processes = [];
+    private readonly List<NsqdProcess> _processes = [];
 
     private string RedisConnection => redis.ConnectionString + $",defaultDatabase={Database}";
 
@@ -161,7 +159,7 @@ public sealed class RedisReplicaIntegrationTests(RedisServerFixture redis, ITest
         // from the closed connection (the kernel closes it on SIGKILL), not from inactivity.
         var a = await ReplicaAsync(TimeSpan.FromMinutes(5));
         var b = await ReplicaAsync(TimeSpan.FromMinutes(5));
-        var process = await BrokerProcess.StartAsync($"--lookupd-tcp-address=127.0.0.1:{a.Server.TcpEndPoint.Port}");
+        var process = await NsqdProcess.StartAsync(dataPath: null, $"--lookupd-tcp-address=127.0.0.1:{a.Server.TcpEndPoint.Port}");
         _processes.Add(process);
         var onB = await BrokerAsync(b);
         await using (var c = await RawClient.ConnectAsync(process.Tcp))
@@ -172,9 +170,9 @@ public sealed class RedisReplicaIntegrationTests(RedisServerFixture redis, ITest
         await PublishAsync(onB, "rk_t", "q");
 
         var both = string.Join("\n",
-            $"lookup rk_t: {Show(Sorted([process.Node, Node.Of(onB)]))} channels []",
+            $"lookup rk_t: {Show(Sorted([Node.Of(process), Node.Of(onB)]))} channels []",
             "topics: [rk_t]",
-            "nodes: " + string.Join(" | ", new[] { NodeLine(process.Node, "rk_t"), NodeLine(Node.Of(onB), "rk_t") }.Order(StringComparer.Ordinal)));
+            "nodes: " + string.Join(" | ", new[] { NodeLine(Node.Of(process), "rk_t"), NodeLine(Node.Of(onB), "rk_t") }.Order(StringComparer.Ordinal)));
         await WaitForSameAnswersAsync([a, b], both, "both replicas to list the process broker and the in-process one", "rk_t");
 
         var clock = Stopwatch.StartNew();

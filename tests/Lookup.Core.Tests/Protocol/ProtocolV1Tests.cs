@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Lookup.Core.Registry;
-using Lookup.Core.Tests.Infrastructure;
 
 namespace Lookup.Core.Tests.Protocol;
 

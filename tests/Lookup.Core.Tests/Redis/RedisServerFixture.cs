@@ -111,7 +111,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         var executable = FindRedisServer();
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = Ports.FreePort();
             var process = new Process
             {
                 StartInfo = new ProcessStartInfo(executable)
@@ -152,13 +152,6 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
         if (line is null) return;
         lock (_processOutput) _processOutput.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> WaitForPingAsync(Process process, int port, TimeSpan timeout)

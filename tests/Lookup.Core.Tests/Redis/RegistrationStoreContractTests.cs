@@ -55,15 +55,7 @@ public abstract class RegistrationStoreContractTests : IAsyncLifetime
         Assert.Equal(expected.Info.TopologyRegion, actual.Info.TopologyRegion);
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Poll.UntilAsync(condition, what, timeout);
 
     private static string[] Ids(IEnumerable<ProducerRecord> producers) => [.. producers.Select(p => p.PeerId).Order(StringComparer.Ordinal)];
 

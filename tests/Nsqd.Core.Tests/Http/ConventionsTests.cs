@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Nsqd.Core.Tests.Infrastructure;
 
 namespace Nsqd.Core.Tests.Http;
@@ -86,49 +84,24 @@ public class ConventionsTests
     [Fact]
     public async Task Tls_required_refuses_plain_http_with_the_https_port_and_serves_https()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "nsqd-http-tls-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        using var certs = new TestCertificates();
+        await using var b = await TestBroker.StartAsync(o =>
         {
-            var (cert, key) = WriteSelfSignedPem(dir);
-            await using var b = await TestBroker.StartAsync(o =>
-            {
-                o.TlsCert = cert;
-                o.TlsKey = key;
-                o.TlsRequired = "true";
-                o.HttpsAddress = "127.0.0.1:0";
-            });
-            var httpsPort = b.Server.HttpsEndPoint!.Port;
-            using var http = b.HttpClient();
-            var r = await http.GetAsync("/ping");
-            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
-            Assert.Equal($"{{\"message\": \"TLS_REQUIRED\", \"https_port\": {httpsPort}}}", await r.Content.ReadAsStringAsync());
-            Assert.Equal("application/json; charset=utf-8", r.Content.Headers.ContentType?.ToString());
-            HttpAssert.AssertV1(r);
+            o.TlsCert = certs.CertPath;
+            o.TlsKey = certs.KeyPath;
+            o.TlsRequired = "true";
+            o.HttpsAddress = "127.0.0.1:0";
+        });
+        var httpsPort = b.Server.HttpsEndPoint!.Port;
+        using var http = b.HttpClient();
+        var r = await http.GetAsync("/ping");
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal($"{{\"message\": \"TLS_REQUIRED\", \"https_port\": {httpsPort}}}", await r.Content.ReadAsStringAsync());
+        Assert.Equal("application/json; charset=utf-8", r.Content.Headers.ContentType?.ToString());
+        HttpAssert.AssertV1(r);
 
-            using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-            using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}/") };
-            await HttpAssert.OkTextAsync(await https.PostAsync("/pub?topic=secure", "m"));
-        }
-        finally
-        {
-            try { Directory.Delete(dir, true); } catch (IOException) { }
-        }
-    }
-
-    private static (string Cert, string Key) WriteSelfSignedPem(string dir)
-    {
-        using var rsa = RSA.Create(2048);
-        var req = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        req.CertificateExtensions.Add(san.Build());
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var certPath = Path.Combine(dir, "cert.pem");
-        var keyPath = Path.Combine(dir, "key.pem");
-        File.WriteAllText(certPath, cert.ExportCertificatePem());
-        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
-        return (certPath, keyPath);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}/") };
+        await HttpAssert.OkTextAsync(await https.PostAsync("/pub?topic=secure", "m"));
     }
 }

@@ -65,15 +65,8 @@ internal static class HttpAssert
     public static string[] Keys(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
 
     /// <summary>Polls until <paramref name="condition"/> holds (a deadline, not a sleep-as-assertion).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutMs = 5000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!await condition())
-        {
-            if (Environment.TickCount64 > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutMs = 5000)
+        => Poll.UntilAsync(condition, what, TimeSpan.FromMilliseconds(timeoutMs));
 
     public static async Task<JsonElement> StatsJsonAsync(this HttpClient http, string query = "")
         => await JsonAsync(await http.GetAsync("/stats?format=json" + query));

@@ -114,12 +114,6 @@ public static class ProtocolAssertions
     private static string Describe((FrameType Type, byte[] Data) f)
         => f.Type == FrameType.Message ? $"message {Encoding.UTF8.GetString(f.Data, 26, f.Data.Length - 26)}" : Encoding.UTF8.GetString(f.Data);
 
-    public static async Task PublishAsync(this RawClient c, string topic, string body)
-    {
-        await c.SendAsync(o => CommandWriter.Pub(o, topic, Encoding.UTF8.GetBytes(body)));
-        Assert.Equal("OK", await c.ReadResponseTextAsync());
-    }
-
     public static async Task PublishManyAsync(this RawClient c, string topic, IEnumerable<string> bodies)
     {
         var arr = bodies.Select(b => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(b)).ToArray();
@@ -160,14 +154,6 @@ public static class ProtocolAssertions
         => EventuallyAsync(condition, () => what, timeout);
 
     /// <summary>As above; <paramref name="describe"/> is evaluated on failure (e.g. to show the state that was reached).</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null)
-    {
-        var sw = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            if (sw.Elapsed > limit) Assert.Fail($"timed out waiting for: {describe()}");
-            await Task.Delay(10);
-        }
-    }
+    public static Task EventuallyAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null)
+        => Poll.UntilAsync(() => Task.FromResult(condition()), () => Task.FromResult(describe()), timeout ?? TimeSpan.FromSeconds(5));
 }

@@ -9,7 +9,8 @@ public class AuthTests
 {
     private const string PublishT = "[{\"topic\":\"^t$\",\"channels\":[\".*\"],\"permissions\":[\"publish\"]}]";
 
-    private static async Task<(TestBroker, FakeAuthServer)> StartAsync(Func<string, (int, string)> respond, Action<NsqdOptions>? more = null)
+    /// <summary>A broker whose AUTH asks a fake auth server answering with <paramref name="respond"/>.</summary>
+    private static async Task<BrokerWithAuth> StartAsync(Func<string, (int, string)> respond, Action<NsqdOptions>? more = null)
     {
         var auth = new FakeAuthServer(respond);
         var broker = await TestBroker.StartAsync(o =>
@@ -17,7 +18,37 @@ public class AuthTests
             o.AuthHttpAddresses = [auth.Address];
             more?.Invoke(o);
         });
-        return (broker, auth);
+        return new BrokerWithAuth(broker, auth);
+    }
+
+    /// <summary>TLS with a client certificate required: the auth query then carries its common name.</summary>
+    private static Action<NsqdOptions> RequireClientCertificate(TestCertificates certs) => o =>
+    {
+        o.TlsCert = certs.CertPath;
+        o.TlsKey = certs.KeyPath;
+        o.TlsClientAuthPolicy = "require";
+    };
+
+    /// <summary>Disposes the broker, then its auth server.</summary>
+    private sealed class BrokerWithAuth(TestBroker broker, FakeAuthServer auth) : IAsyncDisposable
+    {
+        public TestBroker Broker => broker;
+        public FakeAuthServer Auth => auth;
+
+        public async ValueTask DisposeAsync()
+        {
+            await broker.DisposeAsync();
+            await auth.DisposeAsync();
+        }
+    }
+
+    /// <summary>Connects and sends AUTH <paramref name="secret"/>, reading its answer: for tests about what comes after.</summary>
+    private static async Task<RawClient> ConnectAuthedAsync(TestBroker broker, string secret = "s")
+    {
+        var c = await broker.ConnectAsync();
+        await AuthAsync(c, secret);
+        await c.ReadResponseTextAsync();
+        return c;
     }
 
     private static Task AuthAsync(RawClient c, string secret) => c.SendAsync(o => CommandWriter.Auth(o, Encoding.UTF8.GetBytes(secret)));
@@ -25,10 +56,8 @@ public class AuthTests
     [Fact]
     public async Task Identify_reports_auth_required()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using var c = await authed.Broker.ConnectAsync();
         await c.IdentifyAsync(new { feature_negotiation = true });
         Assert.Contains("\"auth_required\":true,", await c.ReadResponseTextAsync(), StringComparison.Ordinal);
     }
@@ -40,10 +69,8 @@ public class AuthTests
     [InlineData("SUB")]
     public async Task Commands_before_auth_are_refused(string command)
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using var c = await authed.Broker.ConnectAsync();
         await c.SendAsync(o =>
         {
             switch (command)
@@ -54,22 +81,19 @@ public class AuthTests
                 default: CommandWriter.Sub(o, "t", "c"); break;
             }
         });
-        Assert.Equal($"ERR E_AUTH_FIRST AUTH required before {command}", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
-        Assert.Empty(auth.Requests);
+        await c.AssertFatalAsync($"ERR E_AUTH_FIRST AUTH required before {command}");
+        Assert.Empty(authed.Auth.Requests);
     }
 
     [Fact]
     public async Task Auth_ok_answers_identity_json_and_queries_the_server_like_nsqd()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT, identityUrl: "https://auth.example/u?a=1&b=<2>"));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT, identityUrl: "https://auth.example/u?a=1&b=<2>"));
+        await using var c = await authed.Broker.ConnectAsync();
         await AuthAsync(c, "s3 cr/t&=+");
         Assert.Equal("{\"identity\":\"alice\",\"identity_url\":\"https://auth.example/u?a=1\\u0026b=\\u003c2\\u003e\",\"permission_count\":1}",
             await c.ReadResponseTextAsync());
-        var req = Assert.Single(auth.Requests);
+        var req = Assert.Single(authed.Auth.Requests);
         Assert.Equal("GET", req.Method);
         // url.Values.Encode: keys sorted, QueryEscape (space as '+').
         Assert.Equal("/auth?common_name=&remote_ip=127.0.0.1&secret=s3+cr%2Ft%26%3D%2B&tls=false", req.Target);
@@ -101,23 +125,16 @@ public class AuthTests
     [Fact]
     public async Task Publish_is_allowed_or_denied_by_topic_regex()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using (var c = await broker.ConnectAsync())
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using (var c = await ConnectAuthedAsync(authed.Broker))
         {
-            await AuthAsync(c, "s");
-            await c.ReadResponseTextAsync();
             await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
             Assert.Equal("OK", await c.ReadResponseTextAsync());
             await c.SendAsync(o => CommandWriter.Pub(o, "other", "x"u8));
-            Assert.Equal("ERR E_UNAUTHORIZED AUTH failed for PUB on \"other\" \"\"", await c.ReadResponseTextAsync());
-            Assert.True(await c.IsClosedByServerAsync());
+            await c.AssertFatalAsync("ERR E_UNAUTHORIZED AUTH failed for PUB on \"other\" \"\"");
         }
-        await using (var c = await broker.ConnectAsync())
+        await using (var c = await ConnectAuthedAsync(authed.Broker))
         {
-            await AuthAsync(c, "s");
-            await c.ReadResponseTextAsync();
             // publish only: no subscribe permission.
             await c.SendAsync(o => CommandWriter.Sub(o, "t", "c"));
             Assert.Equal("ERR E_UNAUTHORIZED AUTH failed for SUB on \"t\" \"c\"", await c.ReadResponseTextAsync());
@@ -127,12 +144,8 @@ public class AuthTests
     [Fact]
     public async Task Publish_needs_a_channel_regex_matching_the_empty_string()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant("[{\"topic\":\"t\",\"channels\":[\"c\"],\"permissions\":[\"publish\",\"subscribe\"]}]"));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
-        await AuthAsync(c, "s");
-        await c.ReadResponseTextAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant("[{\"topic\":\"t\",\"channels\":[\"c\"],\"permissions\":[\"publish\",\"subscribe\"]}]"));
+        await using var c = await ConnectAuthedAsync(authed.Broker);
         await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
         Assert.Equal("ERR E_UNAUTHORIZED AUTH failed for PUB on \"t\" \"\"", await c.ReadResponseTextAsync());
     }
@@ -140,15 +153,11 @@ public class AuthTests
     [Fact]
     public async Task Subscribe_is_allowed_or_denied_by_channel_regex_unanchored()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(
             "[{\"topic\":\"t\",\"channels\":[\"^good\",\"ok\"],\"permissions\":[\"subscribe\"]}]"));
-        await using var _a = auth;
-        await using var _b = broker;
         foreach (var (topic, channel, allowed) in new[] { ("t", "good1", true), ("xtx", "look", true), ("t", "bad", false), ("t", "notgood", false) })
         {
-            await using var c = await broker.ConnectAsync();
-            await AuthAsync(c, "s");
-            await c.ReadResponseTextAsync();
+            await using var c = await ConnectAuthedAsync(authed.Broker);
             await c.SendAsync(o => CommandWriter.Sub(o, topic, channel));
             Assert.Equal(allowed ? "OK" : $"ERR E_UNAUTHORIZED AUTH failed for SUB on \"{topic}\" \"{channel}\"", await c.ReadResponseTextAsync());
         }
@@ -157,13 +166,9 @@ public class AuthTests
     [Fact]
     public async Task Mpub_and_dpub_are_checked_too()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using (var c = await broker.ConnectAsync())
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using (var c = await ConnectAuthedAsync(authed.Broker))
         {
-            await AuthAsync(c, "s");
-            await c.ReadResponseTextAsync();
             await c.SendAsync(o => CommandWriter.Mpub(o, "t", new ReadOnlyMemory<byte>[] { "x"u8.ToArray() }));
             Assert.Equal("OK", await c.ReadResponseTextAsync());
             await c.SendAsync(o => CommandWriter.Dpub(o, "t", 10, "x"u8));
@@ -171,10 +176,8 @@ public class AuthTests
             await c.SendAsync(o => CommandWriter.Mpub(o, "u", new ReadOnlyMemory<byte>[] { "x"u8.ToArray() }));
             Assert.Equal("ERR E_UNAUTHORIZED AUTH failed for MPUB on \"u\" \"\"", await c.ReadResponseTextAsync());
         }
-        await using (var c = await broker.ConnectAsync())
+        await using (var c = await ConnectAuthedAsync(authed.Broker))
         {
-            await AuthAsync(c, "s");
-            await c.ReadResponseTextAsync();
             await c.SendAsync(o => CommandWriter.Dpub(o, "u", 10, "x"u8));
             Assert.Equal("ERR E_UNAUTHORIZED AUTH failed for DPUB on \"u\" \"\"", await c.ReadResponseTextAsync());
         }
@@ -189,8 +192,7 @@ public class AuthTests
         await using var broker = await TestBroker.StartAsync(o => o.AuthHttpAddresses = [address]);
         await using var c = await broker.ConnectAsync();
         await AuthAsync(c, "s");
-        Assert.Equal("ERR E_AUTH_FAILED AUTH failed", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_AUTH_FAILED AUTH failed");
     }
 
     [Fact]
@@ -219,10 +221,8 @@ public class AuthTests
     [InlineData(200, "{\"ttl\":60,\"authorizations\":[{\"topic\":\".*\",\"channels\":[\"[\"],\"permissions\":[\"publish\"]}]}")]
     public async Task Invalid_auth_server_answers_are_auth_failed(int status, string body)
     {
-        var (broker, auth) = await StartAsync(_ => (status, body));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => (status, body));
+        await using var c = await authed.Broker.ConnectAsync();
         await AuthAsync(c, "s");
         Assert.Equal("ERR E_AUTH_FAILED AUTH failed", await c.ReadResponseTextAsync());
     }
@@ -230,50 +230,35 @@ public class AuthTests
     [Fact]
     public async Task Zero_authorizations_is_unauthorized()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant("[]"));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant("[]"));
+        await using var c = await authed.Broker.ConnectAsync();
         await AuthAsync(c, "s");
-        Assert.Equal("ERR E_UNAUTHORIZED AUTH no authorizations found", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_UNAUTHORIZED AUTH no authorizations found");
     }
 
     [Fact]
     public async Task Auth_twice_is_invalid()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using var c = await ConnectAuthedAsync(authed.Broker);
         await AuthAsync(c, "s");
-        await c.ReadResponseTextAsync();
-        await AuthAsync(c, "s");
-        Assert.Equal("ERR E_INVALID AUTH already set", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_INVALID AUTH already set");
     }
 
     [Fact]
     public async Task Auth_with_a_parameter_is_invalid()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT));
+        await using var c = await authed.Broker.ConnectAsync();
         await c.SendAsync("AUTH x\n\0\0\0\x01s");
-        Assert.Equal("ERR E_INVALID AUTH invalid number of parameters", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_INVALID AUTH invalid number of parameters");
     }
 
     [Fact]
     public async Task Auth_after_sub_is_invalid_state()
     {
-        var (broker, auth) = await StartAsync(_ => FakeAuthServer.Grant("[{\"topic\":\".*\",\"channels\":[\".*\"],\"permissions\":[\"subscribe\"]}]"));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
-        await AuthAsync(c, "s");
-        await c.ReadResponseTextAsync();
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant("[{\"topic\":\".*\",\"channels\":[\".*\"],\"permissions\":[\"subscribe\"]}]"));
+        await using var c = await ConnectAuthedAsync(authed.Broker);
         await c.SendAsync(o => CommandWriter.Sub(o, "t", "c"));
         Assert.Equal("OK", await c.ReadResponseTextAsync());
         await AuthAsync(c, "s");
@@ -286,45 +271,32 @@ public class AuthTests
         await using var broker = await TestBroker.StartAsync();
         await using var c = await broker.ConnectAsync();
         await AuthAsync(c, "s");
-        Assert.Equal("ERR E_AUTH_DISABLED AUTH disabled", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_AUTH_DISABLED AUTH disabled");
     }
 
     [Fact]
     public async Task Expired_grant_is_queried_again_and_a_failure_then_is_auth_failed()
     {
         var calls = 0;
-        var (broker, auth) = await StartAsync(_ => Interlocked.Increment(ref calls) == 1
+        await using var authed = await StartAsync(_ => Interlocked.Increment(ref calls) == 1
             ? FakeAuthServer.Grant(PublishT, ttl: 1)
             : (500, "{}"));
-        await using var _a = auth;
-        await using var _b = broker;
-        await using var c = await broker.ConnectAsync();
-        await AuthAsync(c, "s");
-        await c.ReadResponseTextAsync();
+        await using var c = await ConnectAuthedAsync(authed.Broker);
         await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
         Assert.Equal("OK", await c.ReadResponseTextAsync());
         await Task.Delay(1200);
         await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
         Assert.Equal("ERR E_AUTH_FAILED AUTH failed", await c.ReadResponseTextAsync());
-        Assert.Equal(2, auth.Requests.Count);
+        Assert.Equal(2, authed.Auth.Requests.Count);
     }
 
     [Fact]
     public async Task Auth_over_tls_with_a_client_certificate_sends_its_common_name()
     {
         using var certs = new TestCertificates();
-        var auth = new FakeAuthServer(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var broker = await TestBroker.StartAsync(o =>
-        {
-            o.AuthHttpAddresses = [auth.Address];
-            o.TlsCert = certs.CertPath;
-            o.TlsKey = certs.KeyPath;
-            o.TlsClientAuthPolicy = "require";
-        });
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT), RequireClientCertificate(certs));
         using var clientCert = TestCertificates.Create("client-one", serverAuth: false);
-        await using var c = await broker.ConnectAsync();
+        await using var c = await authed.Broker.ConnectAsync();
         await c.IdentifyAsync(new { feature_negotiation = true, tls_v1 = true, snappy = true });
         Assert.Contains("\"auth_required\":true,", await c.ReadResponseTextAsync(), StringComparison.Ordinal);
         await TlsTests.UpgradeClientToTlsAsync(c, clientCert);
@@ -333,7 +305,7 @@ public class AuthTests
         Assert.Equal("OK", await c.ReadResponseTextAsync());
         await AuthAsync(c, "s");
         Assert.StartsWith("{\"identity\":\"alice\"", await c.ReadResponseTextAsync(), StringComparison.Ordinal);
-        var req = Assert.Single(auth.Requests);
+        var req = Assert.Single(authed.Auth.Requests);
         Assert.Equal("/auth?common_name=client-one&remote_ip=127.0.0.1&secret=s&tls=true", req.Target);
         await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
         Assert.Equal("OK", await c.ReadResponseTextAsync());
@@ -346,25 +318,17 @@ public class AuthTests
     public async Task Common_name_is_gos_subject_common_name(string subject, string expected)
     {
         using var certs = new TestCertificates();
-        var auth = new FakeAuthServer(_ => FakeAuthServer.Grant(PublishT));
-        await using var _a = auth;
-        await using var broker = await TestBroker.StartAsync(o =>
-        {
-            o.AuthHttpAddresses = [auth.Address];
-            o.TlsCert = certs.CertPath;
-            o.TlsKey = certs.KeyPath;
-            o.TlsClientAuthPolicy = "require";
-        });
+        await using var authed = await StartAsync(_ => FakeAuthServer.Grant(PublishT), RequireClientCertificate(certs));
         // A DNS name that .NET's "simple name" would fall back to; Go reports only the CN.
         using var clientCert = TestCertificates.Create(subject, serverAuth: false, dnsName: "fallback.example");
-        await using var c = await broker.ConnectAsync();
+        await using var c = await authed.Broker.ConnectAsync();
         await c.IdentifyAsync(new { feature_negotiation = true, tls_v1 = true });
         await c.ReadResponseTextAsync();
         await TlsTests.UpgradeClientToTlsAsync(c, clientCert);
         Assert.Equal("OK", await c.ReadResponseTextAsync());
         await AuthAsync(c, "s");
         Assert.StartsWith("{\"identity\"", await c.ReadResponseTextAsync(), StringComparison.Ordinal);
-        var req = Assert.Single(auth.Requests);
+        var req = Assert.Single(authed.Auth.Requests);
         Assert.Equal($"/auth?common_name={expected}&remote_ip=127.0.0.1&secret=s&tls=true", req.Target);
     }
 }

@@ -112,8 +112,7 @@ public class IdentifyTests
         await using var broker = await TestBroker.StartAsync();
         await using var c = await broker.ConnectAsync();
         await c.IdentifyAsync(new { feature_negotiation = true, snappy = true, deflate = true });
-        Assert.Equal("ERR E_IDENTIFY_FAILED cannot enable both deflate and snappy compression", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_IDENTIFY_FAILED cannot enable both deflate and snappy compression");
     }
 
     [Theory]
@@ -137,8 +136,7 @@ public class IdentifyTests
         await using var broker = await TestBroker.StartAsync();
         await using var c = await broker.ConnectAsync();
         await c.IdentifyAsync(new Dictionary<string, object> { ["feature_negotiation"] = true, [field] = value });
-        Assert.Equal("ERR E_BAD_BODY IDENTIFY " + text, await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_BAD_BODY IDENTIFY " + text);
     }
 
     [Theory]
@@ -191,8 +189,7 @@ public class IdentifyTests
         await using (var c = await broker.ConnectAsync())
         {
             await c.SendAsync(o => CommandWriter.Identify(o, "{nope"u8));
-            Assert.Equal("ERR E_BAD_BODY IDENTIFY failed to decode JSON body", await c.ReadResponseTextAsync());
-            Assert.True(await c.IsClosedByServerAsync());
+            await c.AssertFatalAsync("ERR E_BAD_BODY IDENTIFY failed to decode JSON body");
         }
         await using (var c = await broker.ConnectAsync())
         {
@@ -219,8 +216,7 @@ public class IdentifyTests
         await c.SendAsync(o => CommandWriter.Sub(o, "t", "c"));
         Assert.Equal("OK", await c.ReadResponseTextAsync());
         await c.IdentifyAsync(new { client_id = "x" });
-        Assert.Equal("ERR E_INVALID cannot IDENTIFY in current state", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_INVALID cannot IDENTIFY in current state");
     }
 
     [Fact]

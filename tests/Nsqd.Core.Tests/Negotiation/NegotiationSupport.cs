@@ -3,47 +3,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Nsqd.Core.Tests.Infrastructure;
+using Nsq.TestUtilities.Wire;
 using Snappier;
 
 namespace Nsqd.Core.Tests.Negotiation;
-
-/// <summary>A duplex stream made of a read side and a write side (a decompressor and a compressor over one socket).</summary>
-internal sealed class SplitStream(Stream read, Stream write) : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => read.Read(buffer, offset, count);
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => read.ReadAsync(buffer, cancellationToken);
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => read.ReadAsync(buffer, offset, count, cancellationToken);
-    public override void Write(byte[] buffer, int offset, int count) => write.Write(buffer, offset, count);
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        => write.WriteAsync(buffer, cancellationToken);
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => write.WriteAsync(buffer, offset, count, cancellationToken);
-    public override void Flush() => write.Flush();
-    public override Task FlushAsync(CancellationToken cancellationToken) => write.FlushAsync(cancellationToken);
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            foreach (var s in new[] { write, read })
-            {
-                try { s.Dispose(); } catch (IOException) { } catch (ObjectDisposedException) { }
-            }
-        }
-        base.Dispose(disposing);
-    }
-}
 
 /// <summary>Reads <paramref name="prefix"/> first (bytes a test already took off the wire), then the inner stream.</summary>
 internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
@@ -178,7 +141,7 @@ internal static class Wire
             && SnappyChunks(d[SnappyStreamIdentifier.Length..]) is { Count: > 0 });
         var reader = new SnappyStream(new PrefixedStream(raw, inner), CompressionMode.Decompress, leaveOpen: true);
         var writer = new SnappyStream(inner, CompressionMode.Compress, leaveOpen: true);
-        c.Stream = new SplitStream(reader, writer);
+        c.UseStreams(reader, writer);
         return raw;
     }
 
@@ -189,7 +152,7 @@ internal static class Wire
         var raw = await ReadRawUntilAsync(inner, d => EndsWith(d, SyncMarker));
         var reader = new DeflateStream(new PrefixedStream(raw, inner), CompressionMode.Decompress, leaveOpen: true);
         var writer = new DeflateStream(inner, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
-        c.Stream = new SplitStream(reader, writer);
+        c.UseStreams(reader, writer);
         return raw;
     }
 
@@ -212,51 +175,4 @@ internal static class Wire
     }
 
     public static string Json(object o) => Encoding.UTF8.GetString(RawClient.JsonSerialize(o));
-}
-
-/// <summary>Self-signed certificates made at test time, written as PEM for --tls-cert/--tls-key.</summary>
-internal sealed class TestCertificates : IDisposable
-{
-    public TestCertificates()
-    {
-        Directory.CreateDirectory(Dir);
-        using var server = Create("localhost", serverAuth: true);
-        CertPath = Path.Combine(Dir, "server.pem");
-        KeyPath = Path.Combine(Dir, "server.key");
-        File.WriteAllText(CertPath, server.ExportCertificatePem());
-        File.WriteAllText(KeyPath, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-    }
-
-    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "nsqd-certs-" + Guid.NewGuid().ToString("N"));
-    public string CertPath { get; }
-    public string KeyPath { get; }
-
-    /// <summary>A self-signed certificate for <paramref name="subject"/> (a bare name means <c>CN=name</c>).</summary>
-    public static X509Certificate2 Create(string subject, bool serverAuth, string? dnsName = null)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest(subject.Contains('=', StringComparison.Ordinal) ? subject : $"CN={subject}", key, HashAlgorithmName.SHA256);
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], critical: false));
-        if (serverAuth)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName("localhost");
-            san.AddIpAddress(System.Net.IPAddress.Loopback);
-            req.CertificateExtensions.Add(san.Build());
-        }
-        else if (dnsName is not null)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName(dnsName);
-            req.CertificateExtensions.Add(san.Build());
-        }
-        var now = DateTimeOffset.UtcNow;
-        return req.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
-    }
 }

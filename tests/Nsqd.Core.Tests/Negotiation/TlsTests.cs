@@ -108,8 +108,7 @@ public sealed class TlsTests : IDisposable
         await using var c = await broker.ConnectAsync();
         await c.SendAsync(line + "\n" + (body ? "\0\0\0\x01x" : ""));
         var name = line.Split(' ')[0];
-        Assert.Equal($"ERR E_INVALID cannot {name} in current state (TLS required)", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync($"ERR E_INVALID cannot {name} in current state (TLS required)");
     }
 
     [Fact]
@@ -120,8 +119,7 @@ public sealed class TlsTests : IDisposable
         await c.IdentifyAsync(new { feature_negotiation = true });
         Assert.Contains("\"tls_v1\":false,", await c.ReadResponseTextAsync(), StringComparison.Ordinal);
         await c.SendAsync(o => CommandWriter.Pub(o, "t", "x"u8));
-        Assert.Equal("ERR E_INVALID cannot PUB in current state (TLS required)", await c.ReadResponseTextAsync());
-        Assert.True(await c.IsClosedByServerAsync());
+        await c.AssertFatalAsync("ERR E_INVALID cannot PUB in current state (TLS required)");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Nsq.CrashTest;
+using Nsq.TestUtilities.Crash;
 using Nsq.Protocol.V2;
 using Nsqd.Core.Tests.Infrastructure;
 
@@ -12,11 +12,8 @@ namespace Nsqd.Core.Tests.Process;
 /// </summary>
 public sealed class CrashDurabilityTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nsqd-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _data = new("nsqd-crash");
 
-    public CrashDurabilityTests() => Directory.CreateDirectory(_data);
-
-    private static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "Nsqd.Service.dll");
 
     [Fact]
     public async Task Kill_9_at_a_random_moment_loses_no_acknowledged_message()
@@ -25,9 +22,9 @@ public sealed class CrashDurabilityTests : IDisposable
         var results = new List<CrashTrialResult>();
         for (var trial = 1; trial <= 3; trial++)
         {
-            var data = Path.Combine(_data, trial.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var data = _data.File(trial.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.CreateDirectory(data);
-            results.Add(await CrashTrial.RunAsync(ServiceDll, data, trial, seed + trial));
+            results.Add(await CrashTrial.RunAsync(RepositoryPaths.NsqdServiceDll, data, trial, seed + trial));
         }
         var report = $"seed {seed}: " + string.Join("; ", results);
         Assert.All(results, r => Assert.True(r.Acknowledged > 0, report));
@@ -38,7 +35,7 @@ public sealed class CrashDurabilityTests : IDisposable
     public async Task A_deferred_message_keeps_its_due_time_across_kill_9()
     {
         var clock = Stopwatch.StartNew();
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "later", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
@@ -47,7 +44,7 @@ public sealed class CrashDurabilityTests : IDisposable
             await nsqd.KillAsync();
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "later", rdy: 10);
             var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(15));
@@ -60,7 +57,7 @@ public sealed class CrashDurabilityTests : IDisposable
     public async Task A_message_requeued_with_a_delay_keeps_its_due_time_across_kill_9()
     {
         var clock = Stopwatch.StartNew();
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "backoff", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
@@ -77,7 +74,7 @@ public sealed class CrashDurabilityTests : IDisposable
             await nsqd.KillAsync();
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "backoff", rdy: 10);
             var m = await sub.ReadMessageAsync(TimeSpan.FromSeconds(15));
@@ -90,7 +87,7 @@ public sealed class CrashDurabilityTests : IDisposable
     [Fact]
     public async Task In_flight_messages_are_redelivered_after_kill_9()
     {
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "held", rdy: 0);
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
@@ -109,7 +106,7 @@ public sealed class CrashDurabilityTests : IDisposable
             await nsqd.KillAsync();
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "held", rdy: 100);
             var seen = new HashSet<string>();
@@ -128,7 +125,7 @@ public sealed class CrashDurabilityTests : IDisposable
     public async Task Messages_moving_from_topic_to_channel_survive_kill_9()
     {
         const int total = 500;
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             // No channel yet: the topic keeps the messages in its own disk queue.
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
@@ -144,7 +141,7 @@ public sealed class CrashDurabilityTests : IDisposable
             await nsqd.KillAsync();
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data, "--durability=durable"))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path, "--durability=durable"))
         {
             await using var sub = await SubscribeAsync(nsqd, "hop", rdy: 1000);
             var seen = new HashSet<string>();
@@ -161,7 +158,7 @@ public sealed class CrashDurabilityTests : IDisposable
     [Fact]
     public async Task Topics_channels_and_paused_flags_survive_kill_9()
     {
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path))
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/") };
             Assert.True((await http.PostAsync("/topic/create?topic=meta", null)).IsSuccessStatusCode);
@@ -173,7 +170,7 @@ public sealed class CrashDurabilityTests : IDisposable
             await nsqd.KillAsync();
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path))
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/") };
             using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/stats?format=json"));
@@ -187,7 +184,7 @@ public sealed class CrashDurabilityTests : IDisposable
     }
 
     /// <summary>A consumer on <c>topic/ch</c> of the given process, with RDY <paramref name="rdy"/> sent (0: none yet).</summary>
-    private static async Task<RawClient> SubscribeAsync(ServiceProcess nsqd, string topic, int rdy)
+    private static async Task<RawClient> SubscribeAsync(NsqdProcess nsqd, string topic, int rdy)
     {
         var sub = await RawClient.ConnectAsync(nsqd.Tcp);
         await sub.SendAsync(o => CommandWriter.Sub(o, topic, "ch"));
@@ -196,8 +193,5 @@ public sealed class CrashDurabilityTests : IDisposable
         return sub;
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _data.Dispose();
 }

@@ -10,16 +10,14 @@ namespace Nsqd.Core.Tests.Process;
 /// </summary>
 public sealed class SigtermPersistenceTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nsqd-sigterm-" + Guid.NewGuid().ToString("N"));
-
-    public SigtermPersistenceTests() => Directory.CreateDirectory(_data);
+    private readonly TempDirectory _data = new("nsqd-sigterm");
 
     [Fact]
     public async Task Sigterm_then_restart_loses_nothing_queued_or_in_flight()
     {
         const int total = 1000;
         const int inFlight = 100;
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path))
         {
             await using var pub = await RawClient.ConnectAsync(nsqd.Tcp);
             for (var batch = 0; batch < total / 100; batch++)
@@ -39,7 +37,7 @@ public sealed class SigtermPersistenceTests : IDisposable
             Assert.Equal(0, await nsqd.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
 
-        await using (var nsqd = await ServiceProcess.StartAsync(_data))
+        await using (var nsqd = await NsqdProcess.StartAsync(_data.Path))
         {
             await using var sub = await RawClient.ConnectAsync(nsqd.Tcp);
             await sub.SendAsync(o => CommandWriter.Sub(o, "persist", "ch"));
@@ -56,8 +54,5 @@ public sealed class SigtermPersistenceTests : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _data.Dispose();
 }

@@ -10,11 +10,8 @@ public class DeliveryTests
     [Fact]
     public async Task Unfinished_message_is_redelivered_after_msg_timeout_with_attempts_plus_one()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("dl", "retry me");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("dl", "c", rdy: 1, identify: new { msg_timeout = 1000 });
+        await using var queued = await BrokerWithConsumer.StartAsync("dl", ["retry me"], rdy: 1, identify: new { msg_timeout = 1000 });
+        var sub = queued.Consumer;
         var first = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(850));
@@ -24,7 +21,7 @@ public class DeliveryTests
         Assert.Equal(2, second.Attempts);
         var third = await sub.ReadMessageAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(3, third.Attempts);
-        Assert.Equal(2, broker.Server.Broker.FindTopic("dl")!.FindChannel("c")!.Snapshot().TimeoutCount);
+        Assert.Equal(2, queued.Channel.TimeoutCount);
     }
 
     [Fact]
@@ -49,14 +46,11 @@ public class DeliveryTests
     [Fact]
     public async Task Timed_out_message_can_go_to_another_consumer_and_the_late_fin_fails()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("dl", "x");
-        await using var slow = await broker.ConnectAsync();
-        await slow.SubscribeAsync("dl", "c", rdy: 1, identify: new { msg_timeout = 1000 });
+        await using var queued = await BrokerWithConsumer.StartAsync("dl", ["x"], rdy: 1, identify: new { msg_timeout = 1000 });
+        var slow = queued.Consumer;
         var m = await slow.ReadMessageAsync();
         await slow.RdyAsync(0);
-        await using var fast = await broker.ConnectAsync();
+        await using var fast = await queued.Broker.ConnectAsync();
         await fast.SubscribeAsync("dl", "c", rdy: 1);
         var again = await fast.ReadMessageAsync(TimeSpan.FromSeconds(3));
         Assert.Equal((m.Id, 2), (again.Id, (int)again.Attempts));

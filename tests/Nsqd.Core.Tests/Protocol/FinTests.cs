@@ -9,26 +9,20 @@ public class FinTests
     [Fact]
     public async Task Fin_completes_the_message_it_is_never_redelivered()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("f", "done");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("f", "c", rdy: 5, identify: new { msg_timeout = 1000 });
+        await using var queued = await BrokerWithConsumer.StartAsync("f", ["done"], rdy: 5, identify: new { msg_timeout = 1000 });
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         await sub.FinAsync(m.Id);
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1400));
-        var snap = broker.Server.Broker.FindTopic("f")!.FindChannel("c")!.Snapshot();
+        var snap = queued.Channel;
         Assert.Equal((0, 0L, 0L), (snap.InFlight, snap.Depth, snap.TimeoutCount));
     }
 
     [Fact]
     public async Task Fin_twice_is_non_fatal_E_FIN_FAILED()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("f", "x");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("f", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("f", ["x"], rdy: 1);
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         await sub.FinAsync(m.Id);
         await sub.FinAsync(m.Id);
@@ -38,13 +32,10 @@ public class FinTests
     [Fact]
     public async Task Fin_of_another_clients_message_is_non_fatal_and_leaves_it_in_flight()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("f", "x");
-        await using var owner = await broker.ConnectAsync();
-        await owner.SubscribeAsync("f", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("f", ["x"], rdy: 1);
+        var owner = queued.Consumer;
         var m = await owner.ReadMessageAsync();
-        await using var thief = await broker.ConnectAsync();
+        await using var thief = await queued.Broker.ConnectAsync();
         await thief.SubscribeAsync("f", "c", rdy: 1);
         await thief.FinAsync(m.Id);
         await thief.AssertNonFatalAsync($"ERR E_FIN_FAILED FIN {m.Id} failed client does not own message");
@@ -78,11 +69,8 @@ public class FinTests
     [Fact]
     public async Task Fin_with_the_id_in_upper_case_is_not_the_same_id()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("f", "x");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("f", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("f", ["x"], rdy: 1);
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         var upper = m.Id.ToUpperInvariant();
         if (upper == m.Id) return; // an all-digit ID has no upper case form
@@ -102,16 +90,13 @@ public class FinTests
     [Fact]
     public async Task Fin_after_cls_is_still_accepted()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("f", "x");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("f", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("f", ["x"], rdy: 1);
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         await sub.SendAsync(Frame("CLS"));
         Assert.Equal("CLOSE_WAIT", await sub.ReadResponseTextAsync());
         await sub.FinAsync(m.Id);
         await sub.AssertStillWorksAsync();
-        Assert.Equal(0, broker.Server.Broker.FindTopic("f")!.FindChannel("c")!.Snapshot().InFlight);
+        Assert.Equal(0, queued.Channel.InFlight);
     }
 }

@@ -6,25 +6,14 @@ namespace Nsqd.Core.Tests.Protocol;
 /// <summary>Spec §1.9 and §2.5 RDY: a window compared with the in-flight count, not a decrementing counter.</summary>
 public class RdyTests
 {
-    private static async Task<(TestBroker Broker, RawClient Pub)> WithQueuedAsync(string topic, int count, Action<NsqdOptions>? configure = null)
-    {
-        var broker = await TestBroker.StartAsync(configure);
-        var pub = await broker.ConnectAsync();
-        await pub.PublishManyAsync(topic, Enumerable.Range(0, count).Select(i => $"m{i}"));
-        return (broker, pub);
-    }
-
     [Fact]
     public async Task Rdy_2_with_5_queued_keeps_exactly_2_in_flight_until_fin()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 5);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c", rdy: 2);
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 5, rdy: 2);
+        var sub = queued.Consumer;
         var first = await sub.ReadMessagesAsync(2);
         await sub.AssertNothingWithinAsync(Short);
-        Assert.Equal(2, broker.Server.Broker.FindTopic("w")!.FindChannel("c")!.Snapshot().InFlight);
+        Assert.Equal(2, queued.Channel.InFlight);
 
         await sub.FinAsync(first[0].Id);
         var third = await sub.ReadMessageAsync();
@@ -39,11 +28,8 @@ public class RdyTests
     [Fact]
     public async Task Resending_the_same_rdy_does_not_widen_the_window()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 3);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 3, rdy: 1);
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         await sub.RdyAsync(1);
         await sub.RdyAsync(1);
@@ -55,11 +41,8 @@ public class RdyTests
     [Fact]
     public async Task Rdy_0_stops_delivery_and_a_new_rdy_resumes_it()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 3);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 3, rdy: 1);
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         await sub.RdyAsync(0);
         await sub.FinAsync(m.Id);
@@ -71,11 +54,8 @@ public class RdyTests
     [Fact]
     public async Task Rdy_without_a_count_means_one()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 2);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c");
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 2);
+        var sub = queued.Consumer;
         await sub.SendAsync(Frame("RDY"));
         await sub.ReadMessageAsync();
         await sub.AssertNothingWithinAsync(Short);
@@ -119,11 +99,8 @@ public class RdyTests
     [Fact]
     public async Task Rdy_after_cls_is_ignored()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 2);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c");
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 2);
+        var sub = queued.Consumer;
         await sub.SendAsync(Frame("CLS"));
         Assert.Equal("CLOSE_WAIT", await sub.ReadResponseTextAsync());
         await sub.RdyAsync(5);
@@ -135,13 +112,10 @@ public class RdyTests
     [Fact]
     public async Task A_large_window_streams_everything()
     {
-        var (broker, pub) = await WithQueuedAsync("w", 1000);
-        await using var _ = broker;
-        await using var __ = pub;
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("w", "c", rdy: 2500);
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", 1000, rdy: 2500);
+        var sub = queued.Consumer;
         var got = await sub.ReadMessagesAsync(1000);
         Assert.Equal(1000, got.Select(m => m.Id).Distinct().Count());
-        Assert.Equal(1000, broker.Server.Broker.FindTopic("w")!.FindChannel("c")!.Snapshot().InFlight);
+        Assert.Equal(1000, queued.Channel.InFlight);
     }
 }

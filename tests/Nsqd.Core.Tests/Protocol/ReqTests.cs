@@ -10,32 +10,26 @@ public class ReqTests
     [Fact]
     public async Task Req_0_redelivers_at_once_with_attempts_2_same_id_and_timestamp()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("r", "again");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("r", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("r", ["again"], rdy: 1);
+        var sub = queued.Consumer;
         var first = await sub.ReadMessageAsync();
         await sub.ReqAsync(first.Id, 0);
         var second = await sub.ReadMessageAsync(TimeSpan.FromMilliseconds(500));
         Assert.Equal((first.Id, first.Ts, "again"), (second.Id, second.Ts, second.Text()));
         Assert.Equal(2, second.Attempts);
-        Assert.Equal(1, broker.Server.Broker.FindTopic("r")!.FindChannel("c")!.Snapshot().RequeueCount);
+        Assert.Equal(1, queued.Channel.RequeueCount);
     }
 
     [Fact]
     public async Task Req_with_a_delay_is_not_redelivered_before_it()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("r", "later");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("r", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("r", ["later"], rdy: 1);
+        var sub = queued.Consumer;
         var first = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
         await sub.ReqAsync(first.Id, 600);
         await sub.AssertStillWorksAsync(); // a round trip: the REQ has been handled
-        Assert.Equal(1, broker.Server.Broker.FindTopic("r")!.FindChannel("c")!.Snapshot().Deferred);
+        Assert.Equal(1, queued.Channel.Deferred);
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(480) - sw.Elapsed);
         var second = await sub.ReadMessageAsync(TimeSpan.FromSeconds(3));
         Assert.True(sw.ElapsedMilliseconds >= 550, $"after {sw.ElapsedMilliseconds} ms");
@@ -45,11 +39,8 @@ public class ReqTests
     [Fact]
     public async Task Req_above_max_req_timeout_is_clamped_not_refused()
     {
-        await using var broker = await TestBroker.StartAsync(o => o.MaxReqTimeout = TimeSpan.FromMilliseconds(500));
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("r", "clamped");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("r", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("r", ["clamped"], rdy: 1, configure: o => o.MaxReqTimeout = TimeSpan.FromMilliseconds(500));
+        var sub = queued.Consumer;
         var first = await sub.ReadMessageAsync();
         await sub.ReqAsync(first.Id, 3_600_000_000);
         var second = await sub.ReadMessageAsync(TimeSpan.FromSeconds(3));
@@ -69,13 +60,10 @@ public class ReqTests
     [Fact]
     public async Task Req_of_another_clients_message_is_non_fatal()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("r", "x");
-        await using var owner = await broker.ConnectAsync();
-        await owner.SubscribeAsync("r", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("r", ["x"], rdy: 1);
+        var owner = queued.Consumer;
         var m = await owner.ReadMessageAsync();
-        await using var other = await broker.ConnectAsync();
+        await using var other = await queued.Broker.ConnectAsync();
         await other.SubscribeAsync("r", "c");
         await other.ReqAsync(m.Id, 0);
         // nsqd's RequeueMessage has the same ownership check as FIN.

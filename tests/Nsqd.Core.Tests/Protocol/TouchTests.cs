@@ -10,11 +10,8 @@ public class TouchTests
     [Fact]
     public async Task Touch_postpones_the_timeout()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("to", "slow work");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("to", "c", rdy: 1, identify: new { msg_timeout = 3000 });
+        await using var queued = await BrokerWithConsumer.StartAsync("to", ["slow work"], rdy: 1, identify: new { msg_timeout = 3000 });
+        var sub = queued.Consumer;
         var m = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
         // Touch twice, a third of the timeout apart (wide margins: a loaded machine overshoots the waits);
@@ -26,22 +23,19 @@ public class TouchTests
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(3600) - sw.Elapsed);
         await sub.FinAsync(m.Id);
         await sub.AssertStillWorksAsync();
-        Assert.Equal(0, broker.Server.Broker.FindTopic("to")!.FindChannel("c")!.Snapshot().TimeoutCount);
+        Assert.Equal(0, queued.Channel.TimeoutCount);
     }
 
     [Fact]
     public async Task Touch_is_capped_at_delivery_plus_max_msg_timeout()
     {
-        await using var broker = await TestBroker.StartAsync(o => o.MaxMsgTimeout = TimeSpan.FromMilliseconds(3000));
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("cap", "A");
-        await using var sub = await broker.ConnectAsync();
-        await sub.SubscribeAsync("cap", "c", rdy: 2, identify: new { msg_timeout = 2400 });
+        await using var queued = await BrokerWithConsumer.StartAsync("cap", ["A"], rdy: 2, identify: new { msg_timeout = 2400 }, configure: o => o.MaxMsgTimeout = TimeSpan.FromMilliseconds(3000));
+        var sub = queued.Consumer;
         var a = await sub.ReadMessageAsync();
         var sw = Stopwatch.StartNew();
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1000));
         // B is delivered later than A, so its deadline (~3400 ms) is after A's capped one (3000 ms).
-        await pub.PublishAsync("cap", "B");
+        await queued.Publisher.PublishAsync("cap", "B");
         var b = await sub.ReadMessageAsync();
         await sub.AssertNothingWithinAsync(TimeSpan.FromMilliseconds(1200) - sw.Elapsed);
         await sub.TouchAsync(a.Id); // would be 1200 + 2400 = 3600 ms, capped to 3000 ms (A's own deadline was 2400 ms)
@@ -65,13 +59,10 @@ public class TouchTests
     [Fact]
     public async Task Touch_of_another_clients_message_is_non_fatal()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var pub = await broker.ConnectAsync();
-        await pub.PublishAsync("to", "x");
-        await using var owner = await broker.ConnectAsync();
-        await owner.SubscribeAsync("to", "c", rdy: 1);
+        await using var queued = await BrokerWithConsumer.StartAsync("to", ["x"], rdy: 1);
+        var owner = queued.Consumer;
         var m = await owner.ReadMessageAsync();
-        await using var other = await broker.ConnectAsync();
+        await using var other = await queued.Broker.ConnectAsync();
         await other.SubscribeAsync("to", "c");
         await other.TouchAsync(m.Id);
         await other.AssertNonFatalAsync($"ERR E_TOUCH_FAILED TOUCH {m.Id} failed client does not own message");

@@ -7,9 +7,9 @@ namespace Nsqd.Core.Tests.Queues;
 /// <summary>The memory/disk back-pressure policy of <see cref="MessageQueue"/> (spec §1.5), on a real disk queue.</summary>
 public sealed class MessageQueueTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "mq-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new("mq");
 
-    private DiskQueue.DiskQueue Disk() => new("t", _dir, 1 << 20, 26, 1024, 2500, TimeSpan.FromSeconds(2));
+    private DiskQueue.DiskQueue Disk() => new("t", _dir.Path, 1 << 20, 26, 1024, 2500, TimeSpan.FromSeconds(2));
 
     private static Message Msg(int i) => Message.Create((ulong)i + 1, i, BitConverter.GetBytes(i));
 
@@ -72,8 +72,5 @@ public sealed class MessageQueueTests : IDisposable
         public void Dispose() { }
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 }

@@ -11,14 +11,12 @@ namespace Nsqd.Core.Tests.Telemetry;
 /// </summary>
 public sealed partial class PrometheusEndpointTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nsqd-prom-" + Guid.NewGuid().ToString("N"));
-
-    public PrometheusEndpointTests() => Directory.CreateDirectory(_data);
+    private readonly TempDirectory _data = new("nsqd-prom");
 
     [Fact]
     public async Task Metrics_endpoint_exposes_topic_and_channel_series()
     {
-        await using var nsqd = await ServiceProcess.StartAsync(_data);
+        await using var nsqd = await NsqdProcess.StartAsync(_data.Path);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nsqd.HttpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         (await http.PostAsync("topic/create?topic=prom_t", null)).EnsureSuccessStatusCode();
         (await http.PostAsync("channel/create?topic=prom_t&channel=prom_c", null)).EnsureSuccessStatusCode();
@@ -102,8 +100,5 @@ public sealed partial class PrometheusEndpointTests : IDisposable
     [GeneratedRegex("""(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)",?""")]
     private static partial Regex LabelPair();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _data.Dispose();
 }

@@ -1,15 +1,13 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Nsqd.Core.Tests.Negotiation;
+namespace Nsq.TestUtilities.Servers;
 
 /// <summary>
 /// A tiny HTTP/1.1 auth server on 127.0.0.1 port 0 (spec §2.9): records each request line and Accept header, and answers
 /// with what <see cref="Respond"/> returns for the request target. One request per connection (Connection: close).
 /// </summary>
-internal sealed class FakeAuthServer : IAsyncDisposable
+public sealed class FakeAuthServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -30,6 +28,15 @@ internal sealed class FakeAuthServer : IAsyncDisposable
     /// <summary>A response granting <paramref name="authorizations"/> (JSON array text).</summary>
     public static (int, string) Grant(string authorizations, int ttl = 3600, string identity = "alice", string identityUrl = "https://auth.example/alice")
         => (200, $"{{\"ttl\":{ttl},\"identity\":\"{identity}\",\"identity_url\":\"{identityUrl}\",\"authorizations\":{authorizations}}}");
+
+    /// <summary>
+    /// The endpoint in its smallest form: a request carrying <paramref name="secret"/> is granted publish and subscribe on
+    /// every topic; any other secret gets 403.
+    /// </summary>
+    public static FakeAuthServer GrantingAllTo(string secret) => new(target =>
+        target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..].Split('&').Contains("secret=" + Uri.EscapeDataString(secret))
+            ? Grant("""[{"topic":".*","channels":[".*"],"permissions":["subscribe","publish"]}]""", identity: "sdk", identityUrl: "")
+            : (403, """{"message":"forbidden"}"""));
 
     private async Task AcceptLoopAsync()
     {

@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Nsq.Protocol.V2;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Servers;
 
 /// <summary>
 /// A fake nsqd whose side of the conversation a test writes step by step: read the magic, read a command (line and

@@ -1,17 +1,15 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using Nsq.Protocol.V2;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Servers;
 
 /// <summary>
 /// A fake nsqd that costs nothing per message, so an allocation measurement of the SDK is not polluted by a broker:
 /// it answers every PUB/MPUB/DPUB with OK, or after SUB sends the same pre-encoded message frames over and over, as many
 /// as RDY allows (a FIN frees one), as nsqd would. Buffers are allocated once.
 /// </summary>
-internal sealed class LoopbackNsqd : IAsyncDisposable
+public sealed class LoopbackNsqd : IAsyncDisposable
 {
     private static readonly byte[] IdentifyResponse = Frame(FrameType.Response, """{"max_rdy_count":2500,"version":"1.3.0","msg_timeout":60000}"""u8);
     private static readonly byte[] Ok = Frame(FrameType.Response, "OK"u8);

@@ -1,12 +1,13 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Sockets;
 using Nsq.Protocol.V2;
 
-namespace Nsq.CrashTest;
+namespace Nsq.TestUtilities.Wire;
 
-/// <summary>A minimal V2 connection for the harness: commands encoded by CommandWriter, frames parsed by FrameReader.</summary>
-internal sealed class Connection : IAsyncDisposable
+/// <summary>
+/// A V2 connection for the load harnesses (crash trial, overflow bench): commands are batched in <see cref="Output"/> and
+/// sent together, frames are parsed by FrameReader out of one growing buffer.
+/// </summary>
+public sealed class PipelinedConnection : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
@@ -14,7 +15,7 @@ internal sealed class Connection : IAsyncDisposable
     private int _start;
     private int _end;
 
-    private Connection(TcpClient tcp)
+    private PipelinedConnection(TcpClient tcp)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
@@ -22,11 +23,11 @@ internal sealed class Connection : IAsyncDisposable
 
     public ArrayBufferWriter<byte> Output { get; } = new(64 * 1024);
 
-    public static async Task<Connection> OpenAsync(IPEndPoint endPoint, CancellationToken ct)
+    public static async Task<PipelinedConnection> OpenAsync(IPEndPoint endPoint, CancellationToken ct)
     {
         var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(endPoint, ct).ConfigureAwait(false);
-        var c = new Connection(tcp);
+        var c = new PipelinedConnection(tcp);
         c.Output.Write(ProtocolMagic.V2);
         return c;
     }

@@ -1,7 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Servers;
 
 /// <summary>
 /// A TCP man-in-the-middle between a client and nsqd for fault injection: drops every connection on demand, refuses

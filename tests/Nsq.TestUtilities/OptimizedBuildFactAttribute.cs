@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
+using Nsq.Client;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities;
 
 /// <summary>
 /// A fact that runs only against an optimized (Release) Nsq.Client: a Debug build compiles async state machines as

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Lookup.Core;
+using Nsq.TestUtilities.Wire;
 
-namespace Lookup.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>A lookup server on loopback port 0 with an HTTP client for its API.</summary>
 public sealed class TestLookup : IAsyncDisposable
@@ -15,13 +17,21 @@ public sealed class TestLookup : IAsyncDisposable
     public HttpClient Http { get; }
 
     public static async Task<TestLookup> StartAsync(Action<LookupOptions>? configure = null)
+        => new(await StartServerAsync(configure));
+
+    /// <summary>The started server alone, for tests that hand a <see cref="LookupServer"/> around themselves.</summary>
+    public static async Task<LookupServer> StartServerAsync(Action<LookupOptions>? configure = null)
     {
-        var options = new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "lookup.test" };
+        var options = NewOptions();
         configure?.Invoke(options);
         var server = LookupServer.Create(options);
         await server.StartAsync();
-        return new TestLookup(server);
+        return server;
     }
+
+    /// <summary>TCP and HTTP on loopback port 0, announcing <paramref name="broadcastAddress"/>.</summary>
+    public static LookupOptions NewOptions(string broadcastAddress = "lookup.test")
+        => new() { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = broadcastAddress };
 
     public async Task<LookupTcpClient> ConnectAsync(bool identify = true, string broadcast = "127.0.0.1", int httpPort = 4151)
     {
@@ -57,15 +67,8 @@ public sealed class TestLookup : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds (never a bare sleep as the assertion).</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+        => Poll.UntilAsync(condition, what, TimeSpan.FromMilliseconds(timeoutMs));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,18 +1,16 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Nsq.Protocol.Lookup;
 
-namespace Nsqd.Core.Tests.Lookup;
+namespace Nsq.TestUtilities.Servers;
 
 /// <summary>
 /// A scripted nsqlookupd for the nsqd side of spec §6.2: accepts V1 connections on 127.0.0.1:0, records every command
 /// (IDENTIFY with its JSON body), answers <c>[int32 size][data]</c> (the IDENTIFY JSON or <c>OK</c>, or an error for
 /// commands matching <see cref="ErrorFor"/>), can hold its answers and can drop every connection.
 /// </summary>
-internal sealed class FakeLookupd : IAsyncDisposable
+public sealed class FakeLookupd : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly TcpListener _httpListener = new(IPAddress.Loopback, 0);
@@ -254,7 +252,7 @@ internal sealed class FakeLookupd : IAsyncDisposable
 }
 
 /// <summary>One accepted nsqd connection as the fake lookupd saw it.</summary>
-internal sealed class FakeConnection(Socket socket)
+public sealed class FakeConnection(Socket socket)
 {
     private readonly Lock _lock = new();
     private readonly List<string> _commands = [];

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Lookup.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Wire;
 
 /// <summary>A raw TCP protocol V1 client: sends lines and bodies, reads untyped <c>[int32 size][data]</c> responses.</summary>
 public sealed class LookupTcpClient : IAsyncDisposable

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Nsq.Protocol.V2;
+using Nsq.TestUtilities.Processes;
+using Nsq.TestUtilities.Wire;
 
-namespace Nsq.CrashTest;
+namespace Nsq.TestUtilities.Crash;
 
 /// <summary>What one trial saw: acknowledged publishes, how many came back, how many did not, and re-deliveries.</summary>
 public sealed record CrashTrialResult(int Trial, int Acknowledged, int FinishedBeforeCrash, int Recovered, int Missing,
@@ -33,7 +35,7 @@ public static class CrashTrial
         var killAfter = TimeSpan.FromMilliseconds(rng.Next(300, 2000));
         string[] args = ["--durability=durable", "--msg-timeout=60s"];
 
-        await using (var broker = await BrokerProcess.StartAsync(nsqdDll, dataPath, args, ct).ConfigureAwait(false))
+        await using (var broker = await NsqdProcess.StartAsync(dataPath, args, nsqdDll, ct).ConfigureAwait(false))
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var consumer = Task.Run(() => ConsumeBeforeCrashAsync(broker, finished, stop.Token), CancellationToken.None);
@@ -49,7 +51,7 @@ public static class CrashTrial
             while (acked.IsEmpty && Environment.TickCount64 - started < 30_000 && !tasks.TrueForAll(t => t.IsCompleted))
                 await Task.Delay(10, ct).ConfigureAwait(false);
             await Task.Delay(killAfter, ct).ConfigureAwait(false);
-            await broker.KillHardAsync().ConfigureAwait(false);
+            await broker.KillAsync().ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(tasks).ConfigureAwait(false); // each ends on the connection error or the cancellation
         }
@@ -58,7 +60,7 @@ public static class CrashTrial
         expected.ExceptWith(finished.Keys);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = 0;
-        await using (var broker = await BrokerProcess.StartAsync(nsqdDll, dataPath, args, ct).ConfigureAwait(false))
+        await using (var broker = await NsqdProcess.StartAsync(dataPath, args, nsqdDll, ct).ConfigureAwait(false))
         {
             await using var sub = await SubscribeAsync(broker, rdy: 2500, ct).ConfigureAwait(false);
             // Drain until every expected message arrived, or nothing new came for a while (deferred ones are short).
@@ -88,7 +90,7 @@ public static class CrashTrial
     }
 
     /// <summary>Publishes until the broker dies; a message counts as acknowledged only once its OK was read.</summary>
-    private static async Task PublishAsync(BrokerProcess broker, int trial, int publisher, int seed, ConcurrentBag<string> acked,
+    private static async Task PublishAsync(NsqdProcess broker, int trial, int publisher, int seed, ConcurrentBag<string> acked,
         CancellationToken ct)
     {
         var rng = new Random(seed);
@@ -96,7 +98,7 @@ public static class CrashTrial
         var padding = new string('x', 120);
         try
         {
-            await using var c = await Connection.OpenAsync(broker.Tcp, ct).ConfigureAwait(false);
+            await using var c = await PipelinedConnection.OpenAsync(broker.Tcp, ct).ConfigureAwait(false);
             while (!ct.IsCancellationRequested)
             {
                 var kind = rng.Next(10);
@@ -119,7 +121,7 @@ public static class CrashTrial
     }
 
     /// <summary>Takes messages, finishes nine in ten and leaves the tenth in flight when the broker dies.</summary>
-    private static async Task ConsumeBeforeCrashAsync(BrokerProcess broker, ConcurrentDictionary<string, byte> finished, CancellationToken ct)
+    private static async Task ConsumeBeforeCrashAsync(NsqdProcess broker, ConcurrentDictionary<string, byte> finished, CancellationToken ct)
     {
         try
         {
@@ -139,9 +141,9 @@ public static class CrashTrial
         }
     }
 
-    private static async Task<Connection> SubscribeAsync(BrokerProcess broker, int rdy, CancellationToken ct)
+    private static async Task<PipelinedConnection> SubscribeAsync(NsqdProcess broker, int rdy, CancellationToken ct)
     {
-        var c = await Connection.OpenAsync(broker.Tcp, ct).ConfigureAwait(false);
+        var c = await PipelinedConnection.OpenAsync(broker.Tcp, ct).ConfigureAwait(false);
         CommandWriter.Sub(c.Output, Topic, Channel);
         await c.SendAsync(ct).ConfigureAwait(false);
         await c.ExpectOkAsync(ct).ConfigureAwait(false);
@@ -150,7 +152,7 @@ public static class CrashTrial
         return c;
     }
 
-    private static async Task<(string Id, string Body)> ReadMessageAsync(Connection c, CancellationToken ct)
+    private static async Task<(string Id, string Body)> ReadMessageAsync(PipelinedConnection c, CancellationToken ct)
     {
         while (true)
         {

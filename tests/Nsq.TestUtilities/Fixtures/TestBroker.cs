@@ -1,7 +1,8 @@
-using System.Net;
+using Lookup.Core;
+using Nsq.TestUtilities.Wire;
 using Nsqd.Core;
 
-namespace Nsqd.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>An in-process broker on 127.0.0.1 port 0 with its own temp data path, deleted on dispose.</summary>
 public sealed class TestBroker : IAsyncDisposable
@@ -30,6 +31,10 @@ public sealed class TestBroker : IAsyncDisposable
         await server.StartAsync();
         return new TestBroker(server, dataPath, options);
     }
+
+    /// <summary>A broker that registers its topics with <paramref name="lookup"/> (announcing 127.0.0.1).</summary>
+    public static Task<TestBroker> StartRegisteredWithAsync(LookupServer lookup)
+        => StartAsync(o => o.LookupdTcpAddresses = [$"127.0.0.1:{lookup.TcpEndPoint.Port}"]);
 
     public static NsqdOptions NewOptions(string dataPath) => new()
     {
@@ -60,6 +65,6 @@ public sealed class TestBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { }
+        TempDirectory.Delete(DataPath);
     }
 }

@@ -1,10 +1,11 @@
 using System.Text;
 using Nsq.Client;
-using Nsqd.Core.Tests.Infrastructure;
+using Nsq.TestUtilities.Fixtures;
 
-namespace Nsq.Client.Tests;
+namespace Nsq.TestUtilities.Client;
 
-internal static class ClientTestHelpers
+/// <summary>Topic names, producers, consumers and condition waits of the client SDK tests.</summary>
+public static class ClientTestHelpers
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 
@@ -30,27 +31,25 @@ internal static class ClientTestHelpers
         return new NsqConsumer(configure?.Invoke(options) ?? options);
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="TestTimeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    /// <summary><paramref name="each"/> messages to each broker, interleaved: <c>a0</c> to the first, <c>b0</c> to the second, <c>a1</c>, …</summary>
+    public static async Task PublishToBothAsync(string topic, TestBroker first, TestBroker second, int each)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
-        while (!condition())
+        await using var p1 = Producer(first);
+        await using var p2 = Producer(second);
+        for (var i = 0; i < each; i++)
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(10);
+            await p1.PublishAsync(topic, Bytes($"a{i}"));
+            await p2.PublishAsync(topic, Bytes($"b{i}"));
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <see cref="TestTimeout"/>.</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+        => Poll.UntilAsync(condition, what, timeout ?? TestTimeout);
+
     /// <summary>Like the synchronous overload for conditions that must ask over the network (never block a pool thread on them).</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+        => Poll.UntilAsync(condition, what, timeout ?? TestTimeout);
 
     public static ReadOnlyMemory<byte> Bytes(string s) => Encoding.UTF8.GetBytes(s);
 

@@ -1,11 +1,11 @@
 using System.Net.Http.Json;
 using Nsq.Protocol.Http;
-using Nsqd.Core.Tests.Infrastructure;
+using Nsq.TestUtilities.Fixtures;
 
-namespace Nsq.Client.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Client;
 
 /// <summary>Reads a channel's counters and its clients' RDY from nsqd's /stats, as an outside observer of the SDK.</summary>
-internal static class BrokerStats
+public static class BrokerStats
 {
     public static async Task<ChannelStats?> ChannelAsync(TestBroker broker, string topic, string channel = "ch")
     {

@@ -1,30 +1,51 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Nsq.Protocol.V2;
 
-namespace Nsqd.Core.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Wire;
 
 /// <summary>
 /// A raw-socket V2 client for transcript-style tests: send exact bytes, read exact frames (with a deadline), and tell
-/// whether the server closed the connection.
+/// whether the server closed the connection. Also the test's own side of the cross-checks with other clients (nsqjs).
 /// </summary>
 public sealed class RawClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private Stream _stream;
+    private Stream _reader;
+    private Stream _writer;
     private readonly ArrayBufferWriter<byte> _out = new();
 
     private RawClient(TcpClient tcp)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _reader = _writer = tcp.GetStream();
     }
 
-    public Stream Stream { get => _stream; set => _stream = value; }
+    /// <summary>The stream frames go over; setting it (e.g. to an SslStream) replaces both directions.</summary>
+    public Stream Stream
+    {
+        get => _reader;
+        set => _reader = _writer = value;
+    }
+
     public NetworkStream NetworkStream => _tcp.GetStream();
+
+    /// <summary>
+    /// Answer heartbeats with NOP while skipping them (a long-lived peer in a cross-check); off for transcript tests,
+    /// where a NOP nobody asked for would change what the broker sees.
+    /// </summary>
+    public bool AnswerHeartbeats { get; set; }
+
+    /// <summary>
+    /// Separate read and write streams over the connection: compression puts a decompressor on one side and a compressor
+    /// on the other. Disposing the client disposes both.
+    /// </summary>
+    public void UseStreams(Stream reader, Stream writer)
+    {
+        _reader = reader;
+        _writer = writer;
+    }
 
     public static async Task<RawClient> ConnectAsync(IPEndPoint ep, bool magic = true)
     {
@@ -37,8 +58,8 @@ public sealed class RawClient : IAsyncDisposable
 
     public async Task SendAsync(byte[] bytes)
     {
-        await _stream.WriteAsync(bytes);
-        await _stream.FlushAsync();
+        await _writer.WriteAsync(bytes);
+        await _writer.FlushAsync();
     }
 
     public Task SendAsync(string line) => SendAsync(Encoding.UTF8.GetBytes(line));
@@ -63,10 +84,10 @@ public sealed class RawClient : IAsyncDisposable
         var head = new byte[4];
         try
         {
-            await _stream.ReadExactlyAsync(head, cts.Token);
+            await _reader.ReadExactlyAsync(head, cts.Token);
             var size = BinaryPrimitives.ReadInt32BigEndian(head);
             var body = new byte[size];
-            await _stream.ReadExactlyAsync(body, cts.Token);
+            await _reader.ReadExactlyAsync(body, cts.Token);
             return ((FrameType)BinaryPrimitives.ReadInt32BigEndian(body), body[4..]);
         }
         catch (OperationCanceledException)
@@ -75,13 +96,17 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads frames, skipping heartbeats.</summary>
+    /// <summary>Reads frames, skipping heartbeats (answered with NOP when <see cref="AnswerHeartbeats"/>).</summary>
     public async Task<(FrameType Type, byte[] Data)> ReadNonHeartbeatAsync(TimeSpan? timeout = null)
     {
         while (true)
         {
             var f = await ReadFrameAsync(timeout);
-            if (f.Type == FrameType.Response && f.Data.AsSpan().SequenceEqual(Responses.Heartbeat)) continue;
+            if (f.Type == FrameType.Response && f.Data.AsSpan().SequenceEqual(Responses.Heartbeat))
+            {
+                if (AnswerHeartbeats) await SendAsync(CommandWriter.Nop);
+                continue;
+            }
             return f;
         }
     }
@@ -111,7 +136,7 @@ public sealed class RawClient : IAsyncDisposable
         {
             while (true)
             {
-                var n = await _stream.ReadAsync(buf, cts.Token);
+                var n = await _reader.ReadAsync(buf, cts.Token);
                 if (n == 0) return true;
             }
         }
@@ -119,9 +144,50 @@ public sealed class RawClient : IAsyncDisposable
         catch (IOException) { return true; }
     }
 
+    /// <summary>PUB one text body and fail unless the broker answers OK.</summary>
+    public async Task PublishAsync(string topic, string body)
+    {
+        await SendAsync(o => CommandWriter.Pub(o, topic, Encoding.UTF8.GetBytes(body)));
+        var r = await ReadResponseTextAsync();
+        if (r != "OK") throw new InvalidOperationException($"PUB {topic}: {r}");
+    }
+
+    /// <summary>SUB, RDY <paramref name="count"/>, then read and FIN <paramref name="count"/> messages.</summary>
+    public async Task<List<(ushort Attempts, string Body)>> ConsumeAsync(string topic, string channel, int count, TimeSpan timeout)
+    {
+        await SendAsync(o => CommandWriter.Sub(o, topic, channel));
+        var r = await ReadResponseTextAsync();
+        if (r != "OK") throw new InvalidOperationException($"SUB {topic} {channel}: {r}");
+        await SendAsync(o => CommandWriter.Rdy(o, count));
+        var got = new List<(ushort, string)>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (got.Count < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"only {got.Count} of {count} messages arrived");
+            var m = await ReadMessageAsync(left);
+            got.Add((m.Attempts, Encoding.UTF8.GetString(m.Body)));
+            await SendAsync(o => CommandWriter.Fin(o, Encoding.ASCII.GetBytes(m.Id)));
+        }
+        return got;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stream.DisposeAsync();
+        if (!ReferenceEquals(_writer, _reader)) await Quietly(_writer);
+        await Quietly(_reader);
         _tcp.Dispose();
+    }
+
+    /// <summary>A broken connection cannot flush a compressor's tail; that is fine when closing.</summary>
+    private static async Task Quietly(Stream s)
+    {
+        try
+        {
+            await s.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+        }
     }
 }

@@ -5,7 +5,7 @@ using Admin.Core;
 using Lookup.Core;
 using Nsqd.Core;
 
-namespace Admin.Web.Tests.Infrastructure;
+namespace Nsq.TestUtilities.Fixtures;
 
 /// <summary>
 /// A real cluster in this process on loopback port 0: lookups (memory store), brokers registered with every lookup, and
@@ -37,8 +37,7 @@ public sealed class TestCluster : IAsyncDisposable
         var cluster = new TestCluster();
         for (var i = 0; i < lookups; i++)
         {
-            var lookup = LookupServer.Create(new LookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", BroadcastAddress = "127.0.0.1" });
-            await lookup.StartAsync();
+            var lookup = await TestLookup.StartServerAsync(o => o.BroadcastAddress = "127.0.0.1");
             cluster.Lookups.Add(lookup);
         }
         for (var i = 0; i < brokers; i++)
@@ -46,16 +45,9 @@ public sealed class TestCluster : IAsyncDisposable
             var dataPath = Path.Combine(Path.GetTempPath(), "admin-test-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dataPath);
             cluster._dataPaths.Add(dataPath);
-            var broker = NsqdServer.Create(new NsqdOptions
-            {
-                TcpAddress = "127.0.0.1:0",
-                HttpAddress = "127.0.0.1:0",
-                HttpsAddress = "",
-                DataPath = dataPath,
-                BroadcastAddress = "127.0.0.1",
-                QueueScanInterval = TimeSpan.FromMilliseconds(20),
-                LookupdTcpAddresses = [.. cluster.Lookups.Select(l => $"127.0.0.1:{l.TcpEndPoint.Port}")],
-            });
+            var brokerOptions = TestBroker.NewOptions(dataPath);
+            brokerOptions.LookupdTcpAddresses = [.. cluster.Lookups.Select(l => $"127.0.0.1:{l.TcpEndPoint.Port}")];
+            var broker = NsqdServer.Create(brokerOptions);
             await broker.StartAsync();
             cluster.Brokers.Add(broker);
         }
@@ -158,23 +150,21 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
         Exception? last = null;
-        while (DateTime.UtcNow < deadline)
+        return Poll.UntilAsync(async () =>
         {
             try
             {
-                if (await condition()) return;
+                return await condition();
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException)
             {
                 last = ex;
+                return false;
             }
-            await Task.Delay(50);
-        }
-        Assert.Fail($"timed out waiting until {what}{(last is null ? "" : $" (last error: {last.Message})")}");
+        }, () => Task.FromResult(what + (last is null ? "" : $" (last error: {last.Message})")), timeout ?? Timeout);
     }
 
     public async ValueTask DisposeAsync()
@@ -183,9 +173,6 @@ public sealed class TestCluster : IAsyncDisposable
         if (Admin is not null) await Admin.DisposeAsync();
         foreach (var b in Brokers) await b.DisposeAsync();
         foreach (var l in Lookups.Where(l => !_stopped.Contains(l))) await l.DisposeAsync();
-        foreach (var p in _dataPaths)
-        {
-            try { Directory.Delete(p, recursive: true); } catch (IOException) { }
-        }
+        foreach (var p in _dataPaths) TempDirectory.Delete(p);
     }
 }

@@ -73,7 +73,8 @@ internal static class AllowedReferences
         // CommandLine/ tests the shared flag machinery of the host layer next to nsqd's flags.
         Test("Nsqd.Core.Tests", projects: ["Nsqd.Core", "NsqAspire.Daemon"]),
         Test("Lookup.Core.Tests", projects: ["Lookup.Core", "Nsqd.Core"], packages: ["Testcontainers.Redis", "Grpc.Net.Client"]),
-        Test("Admin.Web.Tests", projects: ["Admin.Core", "Nsqd.Core", "Lookup.Core"], packages: ["Microsoft.Playwright"]),
+        // The proxy tests run the admin with the service defaults (service discovery resolves the lookups), as its host does.
+        Test("Admin.Web.Tests", projects: ["Admin.Core", "Nsqd.Core", "Lookup.Core", "NsqAspire.ServiceDefaults"], packages: ["Microsoft.Playwright"]),
         Test("Nsq.Client.Tests", projects: ["Nsq.Client", "Lookup.Core"]),
         Test("Nsq.Client.Grpc.Tests", projects: ["Nsq.Client.Grpc", "Lookup.Core"]),
         Test("Nsq.Client.Hosting.Tests", projects: ["Nsq.Client.Hosting", "Lookup.Core"], frameworks: [AspNetCore]),

@@ -35,6 +35,12 @@ status=0
 # would stretch.
 dotnet build NsqAspire.sln -c Release 2>&1 | tee "$log" | grep -E ' error |rror\(s\)' || true
 status=${PIPESTATUS[0]}
+# Formatting is checked, not fixed: `dotnet format NsqAspire.sln` fixes what this reports.
+if [ "$status" -eq 0 ] && ! dotnet format NsqAspire.sln --verify-no-changes --no-restore -v q >>"$log" 2>&1; then
+  grep -E 'error (WHITESPACE|IMPORTS|IDE[0-9]+|CA[0-9]+)' "$log" | sed -E 's/ \[.*//' | sort -u | head -20
+  echo "test.sh: dotnet format --verify-no-changes found deviations (run: dotnet format NsqAspire.sln)" >&2
+  status=1
+fi
 if [ "$status" -eq 0 ]; then
   dotnet test NsqAspire.sln -c Release --no-build -m:1 "$@" 2>&1 | tee -a "$log" | grep -vE '^\s+[A-Za-z.]+ -> /|^\s*$|Determining projects|Restored /|up-to-date for restore' || true
   status=${PIPESTATUS[0]}

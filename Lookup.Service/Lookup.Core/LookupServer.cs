@@ -1,6 +1,5 @@
-using NsqAspire.Daemon.CommandLine;
-using Lookup.Core.Grpc;
 using System.Net;
+using Lookup.Core.Grpc;
 using Lookup.Core.Http;
 using Lookup.Core.Infrastructure;
 using Lookup.Core.Registry;
@@ -12,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.CommandLine;
 using NsqAspire.Daemon.Hosting;
 
 namespace Lookup.Core;

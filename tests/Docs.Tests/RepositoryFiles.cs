@@ -14,7 +14,14 @@ internal static class RepositoryFiles
         var docs = Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Root, p))
             .Order(StringComparer.Ordinal);
-        return ["README.md", .. docs];
+        // The packages' own READMEs are what a NuGet user reads first: their blocks compile too.
+        var packages = Directory.EnumerateFiles(Path.Combine(Root, "Client.Sdk"), "README.md", SearchOption.AllDirectories)
+            .Append(Path.Combine(Root, "AppHost", "NsqAspire.Hosting", "README.md"))
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(Root, p))
+            .Order(StringComparer.Ordinal);
+        return ["README.md", .. docs, .. packages];
     }
 
     /// <summary>Markdown whose relative links must resolve: the user docs plus the tests' own README.</summary>

@@ -1,12 +1,12 @@
-using NsqAspire.Daemon.Http;
-using Nsq.Protocol.Http;
 using System.Text.Json;
 using Lookup.Core.Infrastructure;
 using Lookup.Core.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Nsq.Protocol;
+using Nsq.Protocol.Http;
 using Nsq.Protocol.Lookup;
+using NsqAspire.Daemon.Http;
 
 namespace Lookup.Core.Http;
 

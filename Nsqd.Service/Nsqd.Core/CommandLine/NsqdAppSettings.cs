@@ -1,7 +1,7 @@
-using NsqAspire.Daemon.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Nsqd.Core.CommandLine;
 

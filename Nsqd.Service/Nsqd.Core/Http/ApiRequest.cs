@@ -1,6 +1,6 @@
-using NsqAspire.Daemon.Http;
-using Nsq.Protocol.Http;
 using Microsoft.AspNetCore.Http;
+using Nsq.Protocol.Http;
+using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
 

@@ -1,5 +1,5 @@
-using NsqAspire.Daemon.Http;
 using Nsq.Protocol;
+using NsqAspire.Daemon.Http;
 using Nsqd.Core.Topics;
 
 namespace Nsqd.Core.Http;

@@ -1,7 +1,7 @@
-using NsqAspire.Daemon.Http;
 using System.Text;
 using System.Text.Json;
 using Nsq.Protocol.Http;
+using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
 

@@ -1,10 +1,10 @@
-using NsqAspire.Daemon.Http;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime;
 using System.Text.Json;
 using Nsq.Protocol.Http;
+using NsqAspire.Daemon.Http;
 using Nsqd.Core.Tcp;
 
 namespace Nsqd.Core.Http;

@@ -1,8 +1,8 @@
-using NsqAspire.Daemon.Http;
-using Nsq.Protocol.Http;
 using System.Buffers.Binary;
 using System.Globalization;
 using Nsq.Protocol;
+using Nsq.Protocol.Http;
+using NsqAspire.Daemon.Http;
 using Nsqd.Core.Topics;
 
 namespace Nsqd.Core.Http;

@@ -1,6 +1,6 @@
-using NsqAspire.Daemon.Http;
 using System.Text.Json;
 using Nsq.Protocol.Http;
+using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
 

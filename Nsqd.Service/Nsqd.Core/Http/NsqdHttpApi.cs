@@ -1,9 +1,9 @@
-using NsqAspire.Daemon.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
 

@@ -1,7 +1,7 @@
 using Lookup.Core.CommandLine;
-using NsqAspire.Daemon.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.CommandLine;
 
 namespace Lookup.Core.Tests.CommandLine;
 

@@ -36,7 +36,11 @@ public sealed class LookupServerTopologyTests
         await stream.WriteAsync("  V1"u8.ToArray());
         var identify = JsonSerializer.SerializeToUtf8Bytes(new LookupIdentifyRequest
         {
-            Version = "1.3.0", TcpPort = 24150, HttpPort = 24151, Hostname = "vm", BroadcastAddress = "10.1.2.3",
+            Version = "1.3.0",
+            TcpPort = 24150,
+            HttpPort = 24151,
+            Hostname = "vm",
+            BroadcastAddress = "10.1.2.3",
         }, LookupJsonContext.Default.LookupIdentifyRequest);
         var size = new byte[4];
         BinaryPrimitives.WriteInt32BigEndian(size, identify.Length);

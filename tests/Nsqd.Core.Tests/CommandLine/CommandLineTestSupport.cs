@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using NsqAspire.Daemon.CommandLine;
 using Nsqd.Core;
 using Nsqd.Core.CommandLine;
-using NsqAspire.Daemon.CommandLine;
 
 namespace Nsqd.Core.Tests.CommandLine;
 

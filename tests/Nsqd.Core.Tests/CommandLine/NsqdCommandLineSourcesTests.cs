@@ -1,5 +1,5 @@
-using Nsqd.Core.CommandLine;
 using NsqAspire.Daemon.CommandLine;
+using Nsqd.Core.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
-using Nsqd.Core.CommandLine;
 using NsqAspire.Daemon.CommandLine;
+using Nsqd.Core.CommandLine;
 using static Nsqd.Core.Tests.CommandLine.CommandLineTestSupport;
 
 namespace Nsqd.Core.Tests.CommandLine;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Nsq.TestUtilities.Crash;
 using Nsq.Protocol.V2;
+using Nsq.TestUtilities.Crash;
 using Nsqd.Core.Tests.Infrastructure;
 
 namespace Nsqd.Core.Tests.Process;

@@ -35,11 +35,18 @@ status=0
 # would stretch.
 dotnet build NsqAspire.sln -c Release 2>&1 | tee "$log" | grep -E ' error |rror\(s\)' || true
 status=${PIPESTATUS[0]}
-# Formatting is checked, not fixed: `dotnet format NsqAspire.sln` fixes what this reports.
-if [ "$status" -eq 0 ] && ! dotnet format NsqAspire.sln --verify-no-changes --no-restore -v q >>"$log" 2>&1; then
-  grep -E 'error (WHITESPACE|IMPORTS|IDE[0-9]+|CA[0-9]+)' "$log" | sed -E 's/ \[.*//' | sort -u | head -20
-  echo "test.sh: dotnet format --verify-no-changes found deviations (run: dotnet format NsqAspire.sln)" >&2
-  status=1
+# Formatting is checked, not fixed (`dotnet format NsqAspire.sln` fixes it). The build already fails on IDE0055
+# (formatting) and the analyzers; this pass adds whitespace in every C# file in ~10 s. The full
+# `dotnet format NsqAspire.sln --verify-no-changes` (also using order) loads the whole solution again (~70 s here):
+# FORMAT=full runs it, CI keeps to the fast pass to stay within its time budget.
+if [ "$status" -eq 0 ]; then
+  if [ "${FORMAT:-}" = full ]; then format=(dotnet format NsqAspire.sln --verify-no-changes --no-restore -v q)
+  else format=(dotnet format whitespace --folder --verify-no-changes -v q .); fi
+  if ! "${format[@]}" >>"$log" 2>&1; then
+    grep -E 'error (WHITESPACE|IMPORTS|IDE[0-9]+|CA[0-9]+)' "$log" | sed -E 's/ \[.*//' | sort -u | head -20
+    echo "test.sh: ${format[*]} found deviations (fix: dotnet format NsqAspire.sln)" >&2
+    status=1
+  fi
 fi
 if [ "$status" -eq 0 ]; then
   dotnet test NsqAspire.sln -c Release --no-build -m:1 "$@" 2>&1 | tee -a "$log" | grep -vE '^\s+[A-Za-z.]+ -> /|^\s*$|Determining projects|Restored /|up-to-date for restore' || true

@@ -68,23 +68,29 @@ public sealed class NsqdProcess : IAsyncDisposable
     /// <summary>As <see cref="StartAsync(string?, IEnumerable{string}, string?, CancellationToken)"/> with the repository's build.</summary>
     public static Task<NsqdProcess> StartAsync(string? dataPath, params string[] extraArgs) => StartAsync(dataPath, extraArgs, null);
 
+    // Ready means THIS broker answers: a TCP connect alone can reach another listener that was handed the same port
+    // (Ports.FreePort releases it before the process binds, and parallel tests bind port 0 meanwhile). So the broker's
+    // own /info must name the TCP port it was given, and the process must still be running after that.
     private async Task WaitUntilListeningAsync(TimeSpan timeout, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var expected = $"\"tcp_port\":{TcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        await Poll.UntilAsync(async () =>
         {
-            if (_process.HasExited) throw new InvalidOperationException($"Nsqd.Service exited with {_process.ExitCode}");
+            if (_process.HasExited) throw new InvalidOperationException($"Nsqd.Service exited with {_process.ExitCode} (ports {TcpPort}/{HttpPort} taken?)");
             try
             {
+                var info = await http.GetStringAsync(new Uri($"http://127.0.0.1:{HttpPort}/info"), ct).ConfigureAwait(false);
+                if (!info.Contains(expected, StringComparison.Ordinal)) return false;
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, TcpPort, ct).ConfigureAwait(false);
-                return;
+                return !_process.HasExited;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is HttpRequestException or SocketException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                await Task.Delay(50, ct).ConfigureAwait(false);
+                return false;
             }
-        }
+        }, "Nsqd.Service answering /info with its TCP port", timeout).ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM, then wait for the process to finish its clean shutdown; returns the exit code.</summary>

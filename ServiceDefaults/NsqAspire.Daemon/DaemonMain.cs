@@ -11,7 +11,20 @@ public static class DaemonMain
 {
     /// <summary>Prints or runs what <paramref name="result"/> says; <paramref name="run"/> starts the daemon and
     /// returns when it has stopped.</summary>
-    public static async Task<int> RunAsync<TOptions>(string daemon, DaemonCommandLineResult<TOptions> result, Func<TOptions, Task> run)
+    public static Task<int> RunAsync<TOptions>(string daemon, DaemonCommandLineResult<TOptions> result, Func<TOptions, Task> run)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return RunAsync(daemon, result, async options =>
+        {
+            await run(options).ConfigureAwait(false);
+            return 0;
+        });
+    }
+
+    /// <summary>As above for a program that decides its own exit code (the operator tools: <paramref name="run"/>
+    /// returns it).</summary>
+    public static async Task<int> RunAsync<TOptions>(string daemon, DaemonCommandLineResult<TOptions> result, Func<TOptions, Task<int>> run)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -28,8 +41,7 @@ public static class DaemonMain
             case { Action: DaemonAction.Run, Options: { } options }:
                 try
                 {
-                    await run(options).ConfigureAwait(false);
-                    return 0;
+                    return await run(options).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -33,6 +33,7 @@ public sealed class DaemonCommandLine<TOptions>
     private readonly DaemonSettingsBinder<TOptions>? _bindSettings;
     private readonly Action<TOptions> _validate;
     private readonly string _boolFlagExample;
+    private readonly string _invocation;
 
     /// <param name="daemon">The Go daemon's name (<c>nsqd</c>), used in the version line, usage and errors.</param>
     /// <param name="version">The NSQ version this daemon speaks for (<c>1.3.0</c>).</param>
@@ -42,8 +43,12 @@ public sealed class DaemonCommandLine<TOptions>
     /// <param name="validate">The daemon's startup checks; throw <see cref="ArgumentException"/> with the message to print.</param>
     /// <param name="bindSettings">Reads the configuration section under the config file and the flags; null for none.</param>
     /// <param name="boolFlagExample">A bool flag the syntax hints show (<c>snappy</c> for nsqd).</param>
+    /// <param name="invocation">How a user runs it, for the hints (<c>nsq nsq_tail</c>); the daemon's name by default.</param>
+    /// <param name="takesHostArguments">Whether arguments after <c>--</c> go to an ASP.NET Core host (the daemons);
+    /// the usage says so only then.</param>
     public DaemonCommandLine(string daemon, string version, IReadOnlyList<DaemonFlag<TOptions>> flags, Func<TOptions> createOptions,
-        Action<TOptions> validate, DaemonSettingsBinder<TOptions>? bindSettings, string boolFlagExample = "verbose")
+        Action<TOptions> validate, DaemonSettingsBinder<TOptions>? bindSettings, string boolFlagExample = "verbose",
+        string? invocation = null, bool takesHostArguments = true)
     {
         ArgumentNullException.ThrowIfNull(flags);
         Daemon = daemon;
@@ -56,8 +61,9 @@ public sealed class DaemonCommandLine<TOptions>
         _validate = validate;
         _bindSettings = bindSettings;
         _boolFlagExample = boolFlagExample;
+        _invocation = invocation ?? daemon;
         VersionLine = $"{daemon} v{version} (built w/dotnet)";
-        Usage = DaemonUsage.Build(daemon, flags, boolFlagExample);
+        Usage = DaemonUsage.Build(_invocation, flags, boolFlagExample, takesHostArguments);
     }
 
     /// <summary>The Go daemon's name.</summary>
@@ -193,7 +199,7 @@ public sealed class DaemonCommandLine<TOptions>
             {
                 // Go would silently stop reading flags here, dropping everything after: a classic trap with
                 // "--snappy false". Refuse instead.
-                return UsageError($"unexpected argument \"{arg}\": {Daemon} takes no positional arguments " +
+                return UsageError($"unexpected argument \"{arg}\": {_invocation} takes no positional arguments " +
                     $"(give bool flags a value with =, e.g. --{_boolFlagExample}=false)");
             }
 
@@ -244,7 +250,7 @@ public sealed class DaemonCommandLine<TOptions>
     }
 
     private DaemonCommandLineResult<TOptions> UsageError(string message) =>
-        DaemonCommandLineResult<TOptions>.Fail(UsageErrorExitCode, $"{message}\nRun '{Daemon} --help' for the list of flags.");
+        DaemonCommandLineResult<TOptions>.Fail(UsageErrorExitCode, $"{message}\nRun '{_invocation} --help' for the list of flags.");
 
     private static void WarnIfIgnored(DaemonFlag<TOptions> flag, List<string> warnings)
     {

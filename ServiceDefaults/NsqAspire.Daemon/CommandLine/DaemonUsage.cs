@@ -7,15 +7,17 @@ namespace NsqAspire.Daemon.CommandLine;
 public static class DaemonUsage
 {
     /// <summary>The usage of <paramref name="daemon"/>; <paramref name="boolFlagExample"/> names a bool flag for the
-    /// syntax line.</summary>
-    public static string Build<TOptions>(string daemon, IEnumerable<DaemonFlag<TOptions>> flags, string boolFlagExample)
+    /// syntax line; <paramref name="takesHostArguments"/> adds the line about arguments after <c>--</c>.</summary>
+    public static string Build<TOptions>(string daemon, IEnumerable<DaemonFlag<TOptions>> flags, string boolFlagExample,
+        bool takesHostArguments = true)
     {
         ArgumentNullException.ThrowIfNull(flags);
         var text = new StringBuilder();
         text.Append("Usage of ").Append(daemon).Append(":\n");
         text.Append("  flags: -name=value, --name=value or --name value; bool flags may be bare (--").Append(boolFlagExample)
             .Append(") or --name=false\n");
-        text.Append("  after --: arguments for the ASP.NET Core host (e.g. --Logging:LogLevel:Default=Debug)\n");
+        if (takesHostArguments)
+            text.Append("  after --: arguments for the ASP.NET Core host (e.g. --Logging:LogLevel:Default=Debug)\n");
         foreach (var flag in flags.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             text.Append("  --").Append(flag.Name);

@@ -60,6 +60,9 @@ internal static class AllowedReferences
             packages: ["Aspire.Hosting.AppHost", "Polly.Core", "Nerdbank.MessagePack"]),
         Executable("Nsq.Samples.Worker", projects: ["Nsq.Client.Hosting", "NsqAspire.ServiceDefaults"], packages: []),
 
+        // The operator tools (`nsq`, a packed .NET tool): the Go tools' flags on the daemons' flag machinery, the SDK.
+        Executable("NsqAspire.Tools", projects: ["Nsq.Protocol", "Nsq.Client", "NsqAspire.Daemon"], packages: []),
+
         // Tools beside the tests: benchmarks, the load generator, the kill -9 harness, and what the tests share.
         Executable("Nsq.Benchmarks", projects: ["Nsq.Protocol", "Nsqd.Core"], packages: ["BenchmarkDotNet"], frameworks: [AspNetCore]),
         Executable("Nsq.LoadGen", projects: ["Nsq.Protocol", "Nsq.Client", "NsqAspire.Daemon"], packages: []),
@@ -78,6 +81,8 @@ internal static class AllowedReferences
         Test("Nsq.Client.Tests", projects: ["Nsq.Client", "Lookup.Core"]),
         Test("Nsq.Client.Grpc.Tests", projects: ["Nsq.Client.Grpc", "Lookup.Core"]),
         Test("Nsq.Client.Hosting.Tests", projects: ["Nsq.Client.Hosting", "Lookup.Core"], frameworks: [AspNetCore]),
+        // Runs the built `nsq` tool as a process (no reference to the executable), against in-process brokers.
+        Test("NsqAspire.Tools.Tests", projects: ["Nsq.Client"]),
         Test("Compat.Tests", projects: ["Nsqd.Core", "Lookup.Core", "Nsq.Client"]),
         // Compiles the docs' snippets against what a user references (the SDK packages, the service defaults) and runs
         // them against an in-process broker.

@@ -1,0 +1,1 @@
+return await NsqAspire.Tools.NsqTool.RunAsync(args).ConfigureAwait(false);

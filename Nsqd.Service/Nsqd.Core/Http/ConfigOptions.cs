@@ -99,13 +99,6 @@ internal static class ConfigOptions
         _ => 2,
     };
 
-    /// <summary>nsqd's lg.ParseLogLevel: case-insensitive; null for anything else.</summary>
-    public static string? ParseLogLevel(string value)
-    {
-        var level = value.ToLowerInvariant();
-        return level is "debug" or "info" or "warn" or "error" or "fatal" ? level : null;
-    }
-
     private static int TlsVersionNumber(string version) => version switch
     {
         "tls1.1" => 0x0302,

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Nsq.Protocol.Http;
+using NsqAspire.Daemon.CommandLine;
 using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
@@ -45,7 +46,7 @@ internal sealed partial class NsqdHttpApi
                 options.LookupdTcpAddresses = addresses!;
                 break;
             case "log_level":
-                if (ConfigOptions.ParseLogLevel(text) is not { } level) return ApiResult.Error(400, "INVALID_VALUE");
+                if (DaemonLogLevel.TryNormalize(text) is not { } level) return ApiResult.Error(400, "INVALID_VALUE");
                 options.LogLevel = level;
                 break;
             default:

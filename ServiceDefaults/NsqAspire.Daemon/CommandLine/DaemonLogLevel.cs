@@ -6,13 +6,15 @@ namespace NsqAspire.Daemon.CommandLine;
 public static class DaemonLogLevel
 {
     /// <summary>The lower-case word; throws <see cref="FormatException"/> for anything else, as the daemons fail.</summary>
-    public static string Normalize(string value)
+    public static string Normalize(string value) =>
+        TryNormalize(value) ?? throw new FormatException("expected debug, info, warn, error or fatal");
+
+    /// <summary>The lower-case word, or null for anything else (nsqd's <c>PUT /config/log_level</c> answers 400 then).</summary>
+    public static string? TryNormalize(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var level = value.ToLowerInvariant();
-        return level is "debug" or "info" or "warn" or "error" or "fatal"
-            ? level
-            : throw new FormatException("expected debug, info, warn, error or fatal");
+        return level is "debug" or "info" or "warn" or "error" or "fatal" ? level : null;
     }
 
     /// <summary>The .NET minimum level for a normalized word (fatal is Critical).</summary>

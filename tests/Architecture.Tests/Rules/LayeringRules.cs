@@ -65,9 +65,10 @@ internal static class LayeringRules
         }
     }
 
+    // A packed executable is a .NET tool (nsq): its package carries the assemblies it references, so they need no package.
     public static IEnumerable<string> PackedProjectsReferenceOnlyPacked(ProjectSet set)
         => from project in set.All
-           where project.IsPacked
+           where project.IsPacked && !project.IsExecutable
            from target in Targets(set, project)
            where !target.IsPacked
            select $"{project.Name} ships as a package but references {target.Name}, which does not: its users could not restore it.";

@@ -9,7 +9,7 @@ using System.Text;
 using Nsq.Protocol.Lookup;
 using Nsq.Protocol.V2;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// <c>lookup</c> mode: <c>GET /lookup?topic=...</c> against one nsqlookupd as fast as it answers, over keep-alive
@@ -18,16 +18,16 @@ namespace Nsq.LoadGen;
 /// </summary>
 internal static class LookupBench
 {
-    public static async Task<bool> RunAsync(LoadGenOptions o)
+    public static async Task<bool> RunAsync(BenchOptions o, CancellationToken interrupt)
     {
         var http = await NsqConnection.ResolveAsync(o.LookupdHttpAddress).ConfigureAwait(false);
         var request = Encoding.ASCII.GetBytes(
-            $"GET /lookup?topic={Uri.EscapeDataString(o.Topic)} HTTP/1.1\r\nHost: {o.LookupdHttpAddress}\r\nUser-Agent: nsq-loadgen\r\n\r\n");
+            $"GET /lookup?topic={Uri.EscapeDataString(o.Topic)} HTTP/1.1\r\nHost: {o.LookupdHttpAddress}\r\nUser-Agent: nsq-bench\r\n\r\n");
 
         await using var producer = o.Register ? await FakeProducer.RegisterAsync(o).ConfigureAwait(false) : null;
         await WaitForTopicAsync(http, request).ConfigureAwait(false);
 
-        var stop = new StopSignal();
+        using var stop = new StopSignal(interrupt);
         var stats = new WorkerStats[o.Connections];
         var workers = new Task[o.Connections];
         for (var i = 0; i < workers.Length; i++)
@@ -36,11 +36,12 @@ internal static class LookupBench
             workers[i] = Task.Run(() => WorkerAsync(http, request, s, stop));
         }
         // Untimed warm-up: both sides reach tiered (optimised) code before the measured window opens.
-        if (o.Warmup > TimeSpan.Zero) await Task.Delay(o.Warmup).ConfigureAwait(false);
+        await DelayUnlessStoppedAsync(o.Warmup, stop).ConfigureAwait(false);
         var (okBefore, errorsBefore) = Sum(stats);
         var before = GcSnapshot.Take();
         var start = Stopwatch.GetTimestamp();
-        await Task.Delay(o.RunFor).ConfigureAwait(false);
+        _ = BenchProgress.RunAsync("lookup", "requests", stats, start, o.EffectiveProgress, stop);
+        await DelayUnlessStoppedAsync(o.RunFor, stop).ConfigureAwait(false);
         var (okAfter, errorsAfter) = Sum(stats);
         var elapsedNs = BenchResult.ElapsedNanoseconds(start, Stopwatch.GetTimestamp());
         var gc = GcSnapshot.Take().Since(before);
@@ -57,6 +58,19 @@ internal static class LookupBench
         await Console.Out.WriteLineAsync(line).ConfigureAwait(false);
         await Console.Out.FlushAsync().ConfigureAwait(false);
         return ok == 0;
+    }
+
+    /// <summary>Waits <paramref name="delay"/>; Ctrl+C (the stop signal) cuts it short.</summary>
+    private static async Task DelayUnlessStoppedAsync(TimeSpan delay, StopSignal stop)
+    {
+        try
+        {
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted: measure what ran so far.
+        }
     }
 
     private static (long Ok, long Errors) Sum(WorkerStats[] stats)
@@ -243,7 +257,7 @@ internal static class LookupBench
 
         private FakeProducer(Socket socket) => _socket = socket;
 
-        public static async Task<FakeProducer> RegisterAsync(LoadGenOptions o)
+        public static async Task<FakeProducer> RegisterAsync(BenchOptions o)
         {
             var endPoint = await NsqConnection.ResolveAsync(o.LookupdTcpAddress).ConfigureAwait(false);
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -254,7 +268,7 @@ internal static class LookupBench
                 var w = new ArrayBufferWriter<byte>();
                 w.Write(ProtocolMagic.V1);
                 var identify = Encoding.UTF8.GetBytes(
-                    """{"version":"1.3.0","tcp_port":4150,"http_port":4151,"hostname":"nsq-loadgen","broadcast_address":"127.0.0.1"}""");
+                    """{"version":"1.3.0","tcp_port":4150,"http_port":4151,"hostname":"nsq-bench","broadcast_address":"127.0.0.1"}""");
                 LookupV1Writer.Identify(w, identify);
                 await producer.SendAndExpectAsync(w, json: true).ConfigureAwait(false);
                 LookupV1Writer.Register(w, o.Topic);

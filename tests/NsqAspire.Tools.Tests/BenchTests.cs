@@ -49,7 +49,7 @@ public sealed partial class BenchTests
     }
 
     [Fact]
-    public async Task Bench_writes_then_reads_back_every_message()
+    public async Task Bench_writes_then_reads_back_its_backlog()
     {
         await using var broker = await TestBroker.StartAsync();
         await using var tool = await ToolProcess.RunAsync(["bench", Nsqd(broker), "--topic=bb", "--runfor=300ms",
@@ -58,9 +58,17 @@ public sealed partial class BenchTests
         Assert.True(tool.ExitCode == 0, string.Join('\n', tool.Errors));
         Assert.Equal(4, tool.Output.Count);
         var written = Field(tool.Output, "writer", "msgs");
-        Assert.True(written > 0);
-        Assert.Equal(written, Field(tool.Output, "reader", "msgs"));
-        Assert.Equal(written, (await TopicAsync(broker, "bb")).GetProperty("message_count").GetInt64());
+        var read = Field(tool.Output, "reader", "msgs");
+        Assert.True(written > 0 && read > 0, $"written {written}, read {read}");
+        // The channel existed before the writer started, so it got every message; the reader, bounded by --runfor too,
+        // finished what it reports and left the rest (usually nothing) in the channel.
+        var topic = await TopicAsync(broker, "bb");
+        Assert.Equal(written, topic.GetProperty("message_count").GetInt64());
+        Assert.Equal(written, topic.GetProperty("channels")[0].GetProperty("message_count").GetInt64());
+        await Poll.UntilAsync(async () => (await TopicAsync(broker, "bb")).GetProperty("channels")[0].GetProperty("in_flight_count").GetInt64() == 0,
+            "the reader's unfinished messages requeued", Timeout);
+        var depth = (await TopicAsync(broker, "bb")).GetProperty("channels")[0].GetProperty("depth").GetInt64();
+        Assert.Equal(written, read + depth);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ internal static class BenchCommands
         Positive("pipeline", o.Pipeline);
         if (o.RunFor <= TimeSpan.Zero) throw new ArgumentException("--runfor must be positive");
         if (o.Topic.Length == 0) throw new ArgumentException("--topic required");
-        if (o.Mode != BenchMode.Writer && o.Channel.Length == 0) throw new ArgumentException("--channel required");
+        if ((o.Mode != BenchMode.Writer || o.CreateChannel) && o.Channel.Length == 0) throw new ArgumentException("--channel required");
         if (o.IdleExit < TimeSpan.Zero || o.Progress < TimeSpan.Zero) throw new ArgumentException("durations must not be negative");
         if (o.DeadlineText.Length > 0)
         {

@@ -124,8 +124,10 @@ internal static class ReaderBench
                             break;
                     }
                 }
-                Volatile.Write(ref stats.Messages, messages);
                 if (output.WrittenCount > 0) await c.FlushAsync().ConfigureAwait(false);
+                // Counted once their FINs are sent: a run cut off between parse and flush leaves those messages to
+                // be redelivered, and the count stays what nsqd saw finished.
+                Volatile.Write(ref stats.Messages, messages);
             }
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidDataException)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publish throughput of --durability=durable next to --durability=memory, with the same load tool and load
-# (tests/Benchmarks/bench.sh, i.e. Nsq.LoadGen "both": writer for runfor, then reader), runs interleaved memory/durable so that a
+# (tests/Benchmarks/bench.sh, i.e. `nsq bench`: writer for runfor, then reader), runs interleaved memory/durable so that a
 # noisy machine affects both alike. Prints each run, the medians and the durable/memory ratios.
 #
 #   tests/Benchmarks/bench-durable.sh [size=200] [batch=200] [runs=3] [runfor=10s]

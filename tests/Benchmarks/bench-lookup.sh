@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nsqlookupd /lookup throughput: start our Lookup.Service on free ports, register one fake producer for a topic (a V1 TCP
 # client inside the load tool, connected for the whole run), hammer GET /lookup?topic= over keep-alive HTTP/1.1
-# connections (tests/Benchmarks/Nsq.LoadGen lookup mode), repeat, print the median requests per second.
+# connections (`nsq bench --mode=lookup` of the .NET tool, Tools/NsqAspire.Tools), repeat, print the median requests per second.
 #
 #   tests/Benchmarks/bench-lookup.sh [runs=3] [runfor=10s]
 #
@@ -17,14 +17,14 @@ runs=${1:-3}
 runfor=${2:-10s}
 [[ "$runs" =~ ^[0-9]+$ ]] || { echo "bench-lookup.sh: not a number: $runs" >&2; exit 2; }
 art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench-lookup}
-loadgen="$art/bin/Nsq.LoadGen/release/Nsq.LoadGen.dll"
+tool="$art/bin/NsqAspire.Tools/release/NsqAspire.Tools.dll"
 lookupd_dll="$art/bin/Lookup.Service/release/Lookup.Service.dll"
 connections=${CONNECTIONS:-$(( 2 * $(nproc 2>/dev/null || echo 2) ))}
 use_redis=${REDIS:-0}
 topic=lookup_bench
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  build tests/Benchmarks/Nsq.LoadGen/Nsq.LoadGen.csproj || exit 1
+  build Tools/NsqAspire.Tools/NsqAspire.Tools.csproj || exit 1
   build Lookup.Service/Lookup.Service/Lookup.Service.csproj || exit 1
 fi
 
@@ -65,7 +65,7 @@ for run in $(seq 1 "$runs"); do
   lookupd_pid=$!
   listening_or_exit "$http" "$lookupd_pid" "$work/lookupd.log"
   echo "## run $run/$runs against http 127.0.0.1:$http (tcp $tcp)"
-  out=$(dotnet "$loadgen" lookup --lookupd-http-address="127.0.0.1:$http" --lookupd-tcp-address="127.0.0.1:$tcp" --register \
+  out=$(dotnet "$tool" bench --mode=lookup --lookupd-http-address="127.0.0.1:$http" --lookupd-tcp-address="127.0.0.1:$tcp" --register \
     --topic="$topic" --connections="$connections" --runfor="$runfor") || { echo "$out"; echo "bench-lookup.sh: load tool failed" >&2; exit 1; }
   echo "$out"
   results+=("$(echo "$out" | grep '^\[lookup\]' | field req_per_sec)")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# SDK vs raw protocol throughput: the load tool's writer and reader with raw frames and through Nsq.Client
-# (--client sdk), alternating on a fresh broker each time (tests/Benchmarks/bench.sh does the broker and the runs), then the medians
+# SDK vs raw protocol throughput: `nsq bench`'s writer and reader with raw frames and through Nsq.Client
+# (--client=sdk), alternating on a fresh broker each time (tests/Benchmarks/bench.sh does the broker and the runs), then the medians
 # and the SDK/raw ratio for publish and consume.
 #
 #   tests/Benchmarks/bench-sdk.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
@@ -17,7 +17,7 @@ raw_w=() raw_r=() sdk_w=() sdk_r=() sdk_wa=() sdk_ra=()
 for run in $(seq 1 "$runs"); do
   for client in raw sdk; do
     echo "## run $run/$runs: $client"
-    out=$(NSQ_LOADGEN_CLIENT=$client tests/Benchmarks/bench.sh "$size" "$batch" "$memq" 1 "$runfor" 2>&1) || { echo "$out"; exit 1; }
+    out=$(CLIENT=$client tests/Benchmarks/bench.sh "$size" "$batch" "$memq" 1 "$runfor" 2>&1) || { echo "$out"; exit 1; }
     # Built once; the later runs reuse it.
     export SKIP_BUILD=1
     echo "$out" | grep -E '^\[(writer|reader)\]'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local throughput benchmark, after nsq's bench.sh (spec §8): start our nsqd, run bench_writer then bench_reader
-# (tests/Benchmarks/Nsq.LoadGen) against it, repeat, print the medians.
+# (`nsq bench` of the .NET tool, Tools/NsqAspire.Tools) against it, repeat, print the medians.
 #
 #   tests/Benchmarks/bench.sh [size=200] [batch=200] [mem-queue-size=10000] [runs=3] [runfor=10s]
 #
@@ -11,6 +11,7 @@
 #   CONNECTIONS=N        connections per tool (default: processor count, like GOMAXPROCS workers)
 #   RDY=N                reader RDY per connection (default 2500, nsqd's max-rdy-count)
 #   PIPELINE=N           MPUBs outstanding per writer connection (default 1, as bench_writer)
+#   CLIENT=sdk           writer and reader through Nsq.Client instead of raw frames (nsq bench --client=sdk; default raw)
 #   CREATE_CHANNEL=0     do not create the channel before writing (then the writer fills the topic's own queue and the
 #                        reader's SUB drains it; default 1, what nsq's bench.sh meant with its create_channel call)
 #   NSQD_ARGS="..."      extra flags for the broker
@@ -21,15 +22,16 @@ set -euo pipefail
 throughput_args "$@"
 
 art=${BENCH_ARTIFACTS:-${TMPDIR:-/tmp}/art-bench}
-loadgen="$art/bin/Nsq.LoadGen/release/Nsq.LoadGen.dll"
+tool="$art/bin/NsqAspire.Tools/release/NsqAspire.Tools.dll"
 nsqd_dll=${NSQD_DLL:-$art/bin/Nsqd.Service/release/Nsqd.Service.dll}
 connections=${CONNECTIONS:-$(nproc 2>/dev/null || echo 2)}
 rdy=${RDY:-2500}
 pipeline=${PIPELINE:-1}
 create_channel=${CREATE_CHANNEL:-1}
+client=${CLIENT:-raw}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  build tests/Benchmarks/Nsq.LoadGen/Nsq.LoadGen.csproj
+  build Tools/NsqAspire.Tools/NsqAspire.Tools.csproj
   if [ -z "${NSQD_TCP:-}" ]; then
     build Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj || {
       echo "bench.sh: cannot build the broker; start one yourself and run with NSQD_TCP=host:port" >&2
@@ -68,7 +70,7 @@ start_broker() {
 }
 
 writer_ops=() reader_ops=() writer_mb=() reader_mb=()
-echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel"
+echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel client=$client"
 for run in $(seq 1 "$runs"); do
   topic=sub_bench
   if [ -n "${NSQD_TCP:-}" ]; then
@@ -79,9 +81,10 @@ for run in $(seq 1 "$runs"); do
   fi
   echo "## run $run/$runs against $tcp_address (topic $topic)"
   flags=(--nsqd-tcp-address="$tcp_address" --topic="$topic" --channel=ch --size="$size" --batch-size="$batch"
-         --runfor="$runfor" --rdy="$rdy" --connections="$connections" --pipeline="$pipeline")
+         --runfor="$runfor" --rdy="$rdy" --connections="$connections" --pipeline="$pipeline" --client="$client")
   [ "$create_channel" = 1 ] || flags+=(--create-channel=false)
-  out=$(dotnet "$loadgen" both "${flags[@]}") || { echo "$out"; echo "bench.sh: load tool failed" >&2; exit 1; }
+  # stdout (the lines parsed below) is captured; the live rate goes to stderr, shown when it is a terminal.
+  out=$(dotnet "$tool" bench "${flags[@]}") || { echo "$out"; echo "bench.sh: load tool failed" >&2; exit 1; }
   echo "$out"
   writer_ops+=("$(echo "$out" | grep '^\[writer\]' | field ops_per_sec)")
   writer_mb+=("$(echo "$out" | grep '^\[writer\]' | field mb_per_sec)")

@@ -65,7 +65,6 @@ internal static class AllowedReferences
 
         // Tools beside the tests: benchmarks, the load generator, the kill -9 harness, and what the tests share.
         Executable("Nsq.Benchmarks", projects: ["Nsq.Protocol", "Nsqd.Core"], packages: ["BenchmarkDotNet"], frameworks: [AspNetCore]),
-        Executable("Nsq.LoadGen", projects: ["Nsq.Protocol", "Nsq.Client", "NsqAspire.Daemon"], packages: []),
         Executable("Nsq.CrashTest", projects: ["Nsq.Protocol", TestUtilities], packages: []),
         Library(TestUtilities, projects: ["Nsq.Protocol", "Nsq.Client", "Nsqd.Core", "Lookup.Core", "Admin.Core"], packages: ["xunit"]),
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Nsq.Client;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// bench_writer through the SDK (<c>--client sdk</c>): one <see cref="NsqProducer"/> per connection, each keeping
@@ -10,7 +10,7 @@ namespace Nsq.LoadGen;
 /// </summary>
 internal static class SdkWriterBench
 {
-    public static async Task<BenchResult> RunAsync(LoadGenOptions o)
+    public static async Task<BenchResult> RunAsync(BenchOptions o, CancellationToken interrupt)
     {
         var batch = WriterBench.Batch(o);
 
@@ -21,10 +21,10 @@ internal static class SdkWriterBench
             for (var i = 0; i < producers.Length; i++)
             {
                 producers[i] = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = o.TcpAddress, ClientId = "bench_writer_sdk" });
-                await producers[i].ConnectAsync().ConfigureAwait(false);
+                await producers[i].ConnectAsync(interrupt).ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            var run = await TimedRun.StartAsync(o, producers, stats, (p, s, stop) => WorkerAsync(p, o, batch, s, stop)).ConfigureAwait(false);
+            using var run = await TimedRun.StartAsync("writer", o, producers, stats, (p, s, stop) => WorkerAsync(p, o, batch, s, stop), interrupt).ConfigureAwait(false);
             await run.StopAfterRunForAsync(o).ConfigureAwait(false);
             await run.Workers.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             var end = Stopwatch.GetTimestamp();
@@ -38,7 +38,7 @@ internal static class SdkWriterBench
     }
 
     /// <summary>Keeps <c>--pipeline</c> MPUBs in flight on the producer until told to stop, then waits for the last answers.</summary>
-    private static async Task WorkerAsync(NsqProducer producer, LoadGenOptions o, ReadOnlyMemory<byte>[] batch, WorkerStats stats, StopSignal stop)
+    private static async Task WorkerAsync(NsqProducer producer, BenchOptions o, ReadOnlyMemory<byte>[] batch, WorkerStats stats, StopSignal stop)
     {
         var inFlight = new Queue<Task>(o.Pipeline);
         long messages = 0;

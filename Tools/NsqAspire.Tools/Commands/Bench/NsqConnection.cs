@@ -7,7 +7,7 @@ using System.Text.Json;
 using Nsq.Protocol.Identify;
 using Nsq.Protocol.V2;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// One raw TCP protocol V2 connection: a socket, a growable receive buffer parsed with <see cref="FrameReader"/>, and an
@@ -70,7 +70,7 @@ internal sealed class NsqConnection : IDisposable
         {
             ClientId = role,
             Hostname = Dns.GetHostName(),
-            UserAgent = "nsq-loadgen/" + role,
+            UserAgent = "nsq-bench/" + role,
             FeatureNegotiation = false,
         };
         CommandWriter.Identify(Output, JsonSerializer.SerializeToUtf8Bytes(identify, IdentifyJsonContext.Default.IdentifyRequest));

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Nsq.Protocol.V2;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// bench_reader (spec §8): per connection IDENTIFY + <c>SUB topic channel</c>, then <c>RDY --rdy</c>, FIN for every message.
@@ -15,9 +15,9 @@ internal static class ReaderBench
     private const int ReceiveBufferSize = 256 * 1024;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    public static async Task CreateChannelAsync(LoadGenOptions o, EndPoint endPoint)
+    public static async Task CreateChannelAsync(BenchOptions o, EndPoint endPoint, CancellationToken interrupt)
     {
-        using var c = await NsqConnection.ConnectAsync(endPoint, 4096, 4096, CancellationToken.None).ConfigureAwait(false);
+        using var c = await NsqConnection.ConnectAsync(endPoint, 4096, 4096, interrupt).ConfigureAwait(false);
         c.WriteHandshake("bench_create_channel");
         CommandWriter.Sub(c.Output, o.Topic, o.Channel);
         await c.FlushAsync().ConfigureAwait(false);
@@ -26,9 +26,9 @@ internal static class ReaderBench
     }
 
     /// <summary>One receive buffer's worth of FINs at most (a FIN is 21 bytes, a message frame at least 34 + size).</summary>
-    private static int OutputBufferSize(LoadGenOptions o) => Math.Max(64 * 1024, ReceiveBufferSize / (34 + o.Size) * 21 + 4096);
+    private static int OutputBufferSize(BenchOptions o) => Math.Max(64 * 1024, ReceiveBufferSize / (34 + o.Size) * 21 + 4096);
 
-    public static async Task<BenchResult> RunAsync(LoadGenOptions o, EndPoint endPoint)
+    public static async Task<BenchResult> RunAsync(BenchOptions o, EndPoint endPoint, CancellationToken interrupt)
     {
         var connections = new NsqConnection[o.Connections];
         var stats = new WorkerStats[o.Connections];
@@ -36,7 +36,7 @@ internal static class ReaderBench
         {
             for (var i = 0; i < connections.Length; i++)
             {
-                var c = connections[i] = await NsqConnection.ConnectAsync(endPoint, ReceiveBufferSize, OutputBufferSize(o), CancellationToken.None).ConfigureAwait(false);
+                var c = connections[i] = await NsqConnection.ConnectAsync(endPoint, ReceiveBufferSize, OutputBufferSize(o), interrupt).ConfigureAwait(false);
                 // Pipelined like bench_reader: IDENTIFY and SUB go out together, then both OKs are read.
                 c.WriteHandshake("bench_reader");
                 CommandWriter.Sub(c.Output, o.Topic, o.Channel);
@@ -45,9 +45,9 @@ internal static class ReaderBench
                 await c.ExpectOkAsync("SUB").ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            var run = await TimedRun.StartAsync(o, connections, stats, (c, s, stop) => WorkerAsync(c, o, s, stop)).ConfigureAwait(false);
+            using var run = await TimedRun.StartAsync("reader", o, connections, stats, (c, s, stop) => WorkerAsync(c, o, s, stop), interrupt).ConfigureAwait(false);
 
-            var (messages, end) = await MonitorAsync(o, stats, run.Start).ConfigureAwait(false);
+            var (messages, end) = await WaitForEndAsync(o, stats, run.Start, run.Stop).ConfigureAwait(false);
             run.Stop.Set();
             var gc = GcSnapshot.Take().Since(run.GcBefore);
             // Unblock the pending receives: closing the sockets is the stop signal a reader waiting for data sees.
@@ -61,52 +61,36 @@ internal static class ReaderBench
         }
     }
 
-    /// <summary>Waits for runfor (or idle-exit); returns the count and the timestamp the measurement ends at.</summary>
-    private static async Task<(long Messages, long End)> MonitorAsync(LoadGenOptions o, WorkerStats[] stats, long start)
+    /// <summary>
+    /// Waits for runfor, idle-exit or Ctrl+C (the SDK reader too); returns the count and the timestamp the measurement
+    /// ends at: the last message's when the reader went idle.
+    /// </summary>
+    public static async Task<(long Messages, long End)> WaitForEndAsync(BenchOptions o, WorkerStats[] stats, long start, StopSignal stop)
     {
         var runForTicks = (long)(o.RunFor.TotalSeconds * Stopwatch.Frequency);
-        var idle = o.EffectiveIdleExit;
-        var idleTicks = (long)(idle.TotalSeconds * Stopwatch.Frequency);
-        var progressTicks = (long)(o.Progress.TotalSeconds * Stopwatch.Frequency);
-        var nextProgress = start + progressTicks;
-        long last = 0, lastProgress = 0;
+        var idleTicks = (long)(o.IdleExit.TotalSeconds * Stopwatch.Frequency);
+        long last = 0;
         var lastChange = start;
         using var timer = new PeriodicTimer(PollInterval);
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            if (now - start >= runForTicks) return (Sum(stats), now);
-            var total = Sum(stats);
-            if (progressTicks > 0 && now >= nextProgress)
-            {
-                var seconds = (now - start) / (double)Stopwatch.Frequency;
-                await Console.Error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"[reader] t={seconds:F2}s msgs={total} +{total - lastProgress}")).ConfigureAwait(false);
-                lastProgress = total;
-                nextProgress += progressTicks;
-            }
+            var total = BenchProgress.Sum(stats);
+            if (now - start >= runForTicks || stop.IsSet) return (total, now);
             if (total != last)
             {
-                last = total;
-                lastChange = now;
+                (last, lastChange) = (total, now);
             }
-            else if (idle > TimeSpan.Zero && now - lastChange >= idleTicks)
+            else if (idleTicks > 0 && now - lastChange >= idleTicks)
             {
                 return (total, lastChange);
             }
-            await timer.WaitForNextTickAsync().ConfigureAwait(false);
+            await timer.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private static long Sum(WorkerStats[] stats)
-    {
-        long total = 0;
-        foreach (var s in stats) total += Volatile.Read(ref s.Messages);
-        return total;
-    }
-
     /// <summary>The hot loop: parse every frame in place, FIN each message by its 16 id bytes, flush once per receive.</summary>
-    private static async Task WorkerAsync(NsqConnection c, LoadGenOptions o, WorkerStats stats, StopSignal stop)
+    private static async Task WorkerAsync(NsqConnection c, BenchOptions o, WorkerStats stats, StopSignal stop)
     {
         var output = c.Output;
         long messages = 0;
@@ -140,8 +124,10 @@ internal static class ReaderBench
                             break;
                     }
                 }
-                Volatile.Write(ref stats.Messages, messages);
                 if (output.WrittenCount > 0) await c.FlushAsync().ConfigureAwait(false);
+                // Counted once their FINs are sent: a run cut off between parse and flush leaves those messages to
+                // be redelivered, and the count stays what nsqd saw finished.
+                Volatile.Write(ref stats.Messages, messages);
             }
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidDataException)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NsqAspire.Daemon.CommandLine;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>Per-connection counters, written by its worker and read by the run's monitor.</summary>
 internal sealed class WorkerStats
@@ -12,14 +12,24 @@ internal sealed class WorkerStats
     public string? FirstError;
 }
 
-/// <summary>Set once when the run should end; workers poll it between round trips.</summary>
-internal sealed class StopSignal
+/// <summary>
+/// Set once when the run should end (its time is up, or Ctrl+C): workers poll <see cref="IsSet"/> between round trips,
+/// waits observe <see cref="Token"/>.
+/// </summary>
+internal sealed class StopSignal : IDisposable
 {
-    private volatile bool _stopped;
+    private readonly CancellationTokenSource _cts;
 
-    public bool IsSet => _stopped;
+    /// <summary>A signal that <paramref name="interrupt"/> (the tool's Ctrl+C token) also sets.</summary>
+    public StopSignal(CancellationToken interrupt) => _cts = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
 
-    public void Set() => _stopped = true;
+    public bool IsSet => _cts.IsCancellationRequested;
+
+    public CancellationToken Token => _cts.Token;
+
+    public void Set() => _cts.Cancel();
+
+    public void Dispose() => _cts.Dispose();
 }
 
 /// <summary>GC counters and process CPU time around a run, to show what the load tool itself costs per message.</summary>
@@ -49,7 +59,7 @@ internal readonly struct GcSnapshot
 }
 
 /// <summary>One run's outcome and the two lines it prints.</summary>
-internal sealed record BenchResult(string Role, LoadGenOptions Options, long Messages, long ElapsedNs, GcSnapshot Gc, long Errors, string? FirstError)
+internal sealed record BenchResult(string Role, BenchOptions Options, long Messages, long ElapsedNs, GcSnapshot Gc, long Errors, string? FirstError)
 {
     public static long ElapsedNanoseconds(long startTimestamp, long endTimestamp)
         => (long)((endTimestamp - startTimestamp) * (1_000_000_000.0 / Stopwatch.Frequency));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Nsq.Client;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// bench_reader through the SDK (<c>--client sdk</c>): one <see cref="NsqConsumer"/> with <c>--connections</c>
@@ -11,7 +11,7 @@ namespace Nsq.LoadGen;
 /// </summary>
 internal static class SdkReaderBench
 {
-    public static async Task<BenchResult> RunAsync(LoadGenOptions o)
+    public static async Task<BenchResult> RunAsync(BenchOptions o, CancellationToken interrupt)
     {
         var consumer = new NsqConsumer(new NsqConsumerOptions
         {
@@ -25,45 +25,23 @@ internal static class SdkReaderBench
         });
         await using (consumer.ConfigureAwait(false))
         {
-            await Program.WaitForDeadlineAsync(o).ConfigureAwait(false);
-            var counter = new WorkerStats();
+            await BenchRunner.WaitForDeadlineAsync(o, interrupt).ConfigureAwait(false);
+            using var stop = new StopSignal(interrupt);
+            WorkerStats[] counter = [new WorkerStats()];
             var gcBefore = GcSnapshot.Take();
             var start = Stopwatch.GetTimestamp();
             var run = consumer.RunAsync((_, _) =>
             {
-                Interlocked.Increment(ref counter.Messages);
+                Interlocked.Increment(ref counter[0].Messages);
                 return ValueTask.CompletedTask;
-            });
-            var (messages, end) = await WaitForEndAsync(o, counter, start).ConfigureAwait(false);
+            }, CancellationToken.None);
+            _ = BenchProgress.RunAsync("reader", "msgs", counter, start, o.EffectiveProgress, stop);
+            var (messages, end) = await ReaderBench.WaitForEndAsync(o, counter, start, stop).ConfigureAwait(false);
+            stop.Set();
             var gc = GcSnapshot.Take().Since(gcBefore);
             await consumer.StopAsync().ConfigureAwait(false);
             await run.ConfigureAwait(false);
             return new BenchResult("reader", o, messages, BenchResult.ElapsedNanoseconds(start, end), gc, 0, null);
         }
-    }
-
-    /// <summary>Runfor, or idle-exit after the last message; returns the count and the timestamp the measurement ends at.</summary>
-    private static async Task<(long Messages, long End)> WaitForEndAsync(LoadGenOptions o, WorkerStats counter, long start)
-    {
-        var runForTicks = (long)(o.RunFor.TotalSeconds * Stopwatch.Frequency);
-        var idleTicks = (long)(o.EffectiveIdleExit.TotalSeconds * Stopwatch.Frequency);
-        long last = 0;
-        var lastChange = start;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
-        {
-            var now = Stopwatch.GetTimestamp();
-            var total = Volatile.Read(ref counter.Messages);
-            if (now - start >= runForTicks) return (total, now);
-            if (total != last)
-            {
-                (last, lastChange) = (total, now);
-            }
-            else if (idleTicks > 0 && now - lastChange >= idleTicks)
-            {
-                return (total, lastChange);
-            }
-        }
-        return (last, lastChange);
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Nsq.Protocol.V2;
 
-namespace Nsq.LoadGen;
+namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// bench_writer (spec §8): per connection IDENTIFY, then MPUB of <c>--batch-size</c> messages of <c>--size</c> bytes, waiting
@@ -13,7 +13,7 @@ internal static class WriterBench
 {
     private const int ReceiveBufferSize = 4096;
 
-    public static async Task<BenchResult> RunAsync(LoadGenOptions o, EndPoint endPoint)
+    public static async Task<BenchResult> RunAsync(BenchOptions o, EndPoint endPoint, CancellationToken interrupt)
     {
         var batch = Batch(o);
 
@@ -26,13 +26,13 @@ internal static class WriterBench
         {
             for (var i = 0; i < connections.Length; i++)
             {
-                connections[i] = await NsqConnection.ConnectAsync(endPoint, ReceiveBufferSize, outputSize, CancellationToken.None).ConfigureAwait(false);
+                connections[i] = await NsqConnection.ConnectAsync(endPoint, ReceiveBufferSize, outputSize, interrupt).ConfigureAwait(false);
                 connections[i].WriteHandshake("bench_writer");
                 await connections[i].FlushAsync().ConfigureAwait(false);
                 await connections[i].ExpectOkAsync("IDENTIFY").ConfigureAwait(false);
                 stats[i] = new WorkerStats();
             }
-            var run = await TimedRun.StartAsync(o, connections, stats, (c, s, stop) => WorkerAsync(c, o, batch, s, stop)).ConfigureAwait(false);
+            using var run = await TimedRun.StartAsync("writer", o, connections, stats, (c, s, stop) => WorkerAsync(c, o, batch, s, stop), interrupt).ConfigureAwait(false);
             await run.StopAfterRunForAsync(o).ConfigureAwait(false);
             // Each worker ends after the OK of its last MPUB; a broker that stops answering must not hang the tool.
             if (await Task.WhenAny(run.Workers, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != run.Workers)
@@ -53,7 +53,7 @@ internal static class WriterBench
     /// <c>--batch-size</c> references to one body of <c>--size</c> bytes (a-z repeated): what every MPUB sends, raw or
     /// through the SDK.
     /// </summary>
-    public static ReadOnlyMemory<byte>[] Batch(LoadGenOptions o)
+    public static ReadOnlyMemory<byte>[] Batch(BenchOptions o)
     {
         var body = new byte[o.Size];
         for (var i = 0; i < body.Length; i++) body[i] = (byte)('a' + (i % 26));
@@ -63,7 +63,7 @@ internal static class WriterBench
     }
 
     /// <summary>The hot loop: encode with <see cref="CommandWriter.Mpub"/> into the reused output buffer, send, read OKs.</summary>
-    private static async Task WorkerAsync(NsqConnection c, LoadGenOptions o, ReadOnlyMemory<byte>[] batch, WorkerStats stats, StopSignal stop)
+    private static async Task WorkerAsync(NsqConnection c, BenchOptions o, ReadOnlyMemory<byte>[] batch, WorkerStats stats, StopSignal stop)
     {
         var output = c.Output;
         var outstanding = 0;

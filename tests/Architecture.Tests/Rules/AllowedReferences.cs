@@ -63,7 +63,7 @@ internal static class AllowedReferences
         // The operator tools (`nsq`, a packed .NET tool): the Go tools' flags on the daemons' flag machinery, the SDK.
         Executable("NsqAspire.Tools", projects: ["Nsq.Protocol", "Nsq.Client", "NsqAspire.Daemon"], packages: []),
 
-        // Tools beside the tests: benchmarks, the load generator, the kill -9 harness, and what the tests share.
+        // Tools beside the tests: the micro-benchmarks, the kill -9 harness, and what the tests share.
         Executable("Nsq.Benchmarks", projects: ["Nsq.Protocol", "Nsqd.Core"], packages: ["BenchmarkDotNet"], frameworks: [AspNetCore]),
         Executable("Nsq.CrashTest", projects: ["Nsq.Protocol", TestUtilities], packages: []),
         Library(TestUtilities, projects: ["Nsq.Protocol", "Nsq.Client", "Nsqd.Core", "Lookup.Core", "Admin.Core"], packages: ["xunit"]),

@@ -33,7 +33,7 @@ internal sealed class PublishStatus
             Array.Sort(_samples);
             long total = 0;
             foreach (var sample in _samples) total += sample;
-            line = $"{_prefix} finished {_samples.Length} requests - 99th: {Ms(Percentile(99))} - 95th: {Ms(Percentile(95))} - avg: {Ms(total / _samples.Length)}";
+            line = $"{_prefix} finished {_samples.Length} - 99th: {Ms(Percentile(99))} - 95th: {Ms(Percentile(95))} - avg: {Ms(total / _samples.Length)}";
         }
         Console.Error.WriteLine(line);
     }

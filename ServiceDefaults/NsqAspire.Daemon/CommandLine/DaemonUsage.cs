@@ -24,10 +24,20 @@ public static class DaemonUsage
             if (flag.ValueType.Length > 0) text.Append(' ').Append(flag.ValueType);
             text.Append("\n    \t").Append(flag.Usage);
             if (!string.IsNullOrEmpty(flag.DefaultText) && flag.DefaultText != "false" && flag.DefaultText != "0")
-                text.Append(" (default ").Append(flag.DefaultText.Contains(' ', StringComparison.Ordinal) ? $"\"{flag.DefaultText}\"" : flag.DefaultText).Append(')');
+                text.Append(" (default ").Append(Shown(flag.DefaultText)).Append(')');
             if (flag.IgnoredNote is not null) text.Append(" [").Append(flag.IgnoredNote).Append(']');
             text.Append('\n');
         }
         return text.ToString();
+    }
+
+    /// <summary>A default as the usage shows it: quoted when it has spaces, and with control characters escaped as Go's
+    /// <c>%q</c> does (to_nsq's <c>--delimiter</c> default is a newline).</summary>
+    private static string Shown(string value)
+    {
+        if (value.Any(char.IsControl))
+            return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)
+                .Replace("\t", "\\t", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) + "\"";
+        return value.Contains(' ', StringComparison.Ordinal) ? $"\"{value}\"" : value;
     }
 }

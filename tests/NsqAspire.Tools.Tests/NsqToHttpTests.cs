@@ -48,11 +48,30 @@ public sealed class NsqToHttpTests
     }
 
     [Fact]
+    public async Task Multicast_retries_only_the_address_that_refused_and_fins_once_all_accepted()
+    {
+        var refusedByB = new ConcurrentDictionary<string, int>();
+        await using var receiver = await Receiver.StartAsync((path, body) =>
+            path == "/b" && refusedByB.AddOrUpdate(body, 1, (_, n) => n + 1) == 1 ? 503 : 200);
+        await using var broker = await PublishedAsync("http_all_retry", 3);
+        await using var tool = ToolProcess.Start(["nsq_to_http", .. Source(broker, "http_all_retry"), .. FastRetry, "--mode=multicast",
+            $"--post={receiver.Url}/a", $"--post={receiver.Url}/b"]);
+
+        await Poll.UntilAsync(() => Task.FromResult(receiver.Accepted.Count >= 6), () => Describe(receiver, tool), Timeout);
+        await StopAsync(tool);
+
+        // The Go tool posts again to every address on a retry; here /a, which accepted the first time, is not asked again.
+        Assert.Equal(Bodies(3), receiver.Accepted.Where(r => r.Path == "/a").Select(r => r.Body).Order(StringComparer.Ordinal));
+        Assert.Equal(Bodies(3), receiver.Accepted.Where(r => r.Path == "/b").Select(r => r.Body).Order(StringComparer.Ordinal));
+        Assert.All(refusedByB.Values, n => Assert.Equal(2, n));
+    }
+
+    [Fact]
     public async Task A_500_answer_requeues_the_message_and_the_retry_delivers_it()
     {
         var seen = new ConcurrentDictionary<string, int>();
         // Each body is refused the first time it arrives, accepted the second.
-        await using var receiver = await Receiver.StartAsync(body => seen.AddOrUpdate(body, 1, (_, n) => n + 1) == 1 ? 500 : 200);
+        await using var receiver = await Receiver.StartAsync((_, body) => seen.AddOrUpdate(body, 1, (_, n) => n + 1) == 1 ? 500 : 200);
         await using var broker = await PublishedAsync("http_retry", 4);
         await using var tool = ToolProcess.Start(["nsq_to_http", .. Source(broker, "http_retry"), .. FastRetry,
             $"--post={receiver.Url}/a"]);
@@ -162,7 +181,7 @@ public sealed class NsqToHttpTests
     /// <summary>One request as the receiver saw it.</summary>
     private sealed record Received(string Method, string Path, string Query, string Body, Dictionary<string, string> Headers);
 
-    /// <summary>Kestrel on 127.0.0.1 port 0: answers every request with what <c>status</c> says for its body (200 by
+    /// <summary>Kestrel on 127.0.0.1 port 0: answers every request with what <c>status</c> says for its path and body (200 by
     /// default) and keeps the ones it accepted.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
@@ -173,7 +192,7 @@ public sealed class NsqToHttpTests
         public ConcurrentQueue<Received> Accepted { get; } = new();
         public string Url => _app.Urls.Single();
 
-        public static async Task<Receiver> StartAsync(Func<string, int>? status = null)
+        public static async Task<Receiver> StartAsync(Func<string, string, int>? status = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -182,7 +201,7 @@ public sealed class NsqToHttpTests
             app.Run(async context =>
             {
                 var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
-                var code = status?.Invoke(body) ?? 200;
+                var code = status?.Invoke(context.Request.Path, body) ?? 200;
                 if (code == 200)
                 {
                     receiver.Accepted.Enqueue(new Received(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",

@@ -45,6 +45,21 @@ public sealed class NsqToFileRotationTests
     }
 
     [Fact]
+    public async Task Gzip_file_opened_without_messages_is_still_a_valid_gz()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var output = new TempDirectory("nsq-to-file");
+
+        // The first sync tick opens a file even with nothing to write, as the Go tool does.
+        await using var tool = Start(broker, "quiet", output.Path, "--gzip", "--datetime-format=static", "--sync-interval=50ms");
+        await Poll.UntilAsync(() => output.FileNames().Length == 1, "the file opened on the first sync tick", WaitLimit);
+        await StopAsync(tool);
+
+        Assert.Equal(["quiet.hostX-000000.static.log.gz"], output.FileNames());
+        Assert.Equal("", await GzipDecompressAsync(output.File("quiet.hostX-000000.static.log.gz")));
+    }
+
+    [Fact]
     public async Task Work_dir_files_move_to_the_output_dir_on_close_without_overwriting()
     {
         await using var broker = await TestBroker.StartAsync();

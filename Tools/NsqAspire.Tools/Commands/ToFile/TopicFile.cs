@@ -17,6 +17,10 @@ internal sealed class TopicFile
     private static readonly UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
 
+    /// <summary>A gzip member with no content (header, an empty final deflate block, CRC 0, size 0), as the Go tool's
+    /// gzip writer leaves in a file that got no message.</summary>
+    private static readonly byte[] EmptyGzipMember = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
     private readonly NsqToFileOptions _o;
     private readonly ToFileLog _log;
     private readonly string _label;
@@ -164,6 +168,8 @@ internal sealed class TopicFile
         try
         {
             _gzip?.Dispose();
+            // .NET writes no member at all for a gzip stream that got no data; an empty .gz file is not valid gzip.
+            if (_o.Gzip && _out.Position == 0) _out.Write(EmptyGzipMember);
             _out.Flush(flushToDisk: true);
             _out.Dispose();
         }

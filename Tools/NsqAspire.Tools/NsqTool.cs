@@ -10,7 +10,7 @@ namespace NsqAspire.Tools;
 
 /// <summary>
 /// <c>nsq &lt;tool&gt; [flags]</c>: picks the subcommand by its Go name or alias and runs it until it ends or the first
-/// Ctrl+C / SIGTERM asks it to stop (a second one ends the process at once, as the runtime would).
+/// Ctrl+C / SIGTERM asks it to stop (a second one, a second or more later, ends the process at once, as the runtime would).
 /// </summary>
 internal static class NsqTool
 {
@@ -56,10 +56,17 @@ internal static class NsqTool
         return await command.RunAsync(args[1..], stop.Token).ConfigureAwait(false);
     }
 
-    /// <summary>The first signal stops gracefully; a second one is left to the runtime (the process ends).</summary>
+    /// <summary>When the first stop signal arrived (Stopwatch ticks; 0 = none yet).</summary>
+    private static long _firstSignal;
+
+    /// <summary>
+    /// The first signal stops gracefully; a second one is left to the runtime (the process ends) — unless it follows
+    /// within a second: <c>timeout -s INT</c> delivers its signal twice (to the child, then to its whole process group).
+    /// </summary>
     private static void RequestStop(PosixSignalContext context, CancellationTokenSource stop)
     {
-        if (stop.IsCancellationRequested) return;
+        var first = Interlocked.CompareExchange(ref _firstSignal, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+        if (first != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(first) > TimeSpan.FromSeconds(1)) return;
         context.Cancel = true;
         stop.Cancel();
     }

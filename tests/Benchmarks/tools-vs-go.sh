@@ -44,7 +44,7 @@ nsq to_nsq --topic=ours_to_go --nsqd-tcp-address=127.0.0.1:$tcp <"$work/input" 2
 check "our to_nsq -> Go nsq_tail ($lines lines)" "$work/input" "$work/tail.go"
 
 # 2. nsq_to_file: the same messages through two channels, one per tool, with the same naming flags.
-archive() { # archive <topic> <extra flags...>: both tools archive <topic>, stopped with SIGINT once their channel is drained
+archive() { # archive <topic> <extra flags...>: both tools archive <topic>, stopped with SIGTERM once their channel is drained
   local topic=$1; shift
   mkdir -p "$work/$topic.go" "$work/$topic.ours"
   "$go/nsq_to_file" --topic="$topic" --channel=go --nsqd-tcp-address=127.0.0.1:$tcp --output-dir="$work/$topic.go" \
@@ -61,7 +61,8 @@ archive() { # archive <topic> <extra flags...>: both tools archive <topic>, stop
 import json,sys
 t=json.load(sys.stdin)["topics"][0]
 sys.exit(0 if t["message_count"] > 0 and all(c["depth"] == 0 and c["in_flight_count"] == 0 for c in t["channels"]) else 1)'; do sleep 0.2; done
-  kill -INT "$gopid" "$ourpid"; wait "$gopid" "$ourpid" || true
+  # SIGTERM: a non-interactive shell starts background jobs with SIGINT ignored. Both tools stop gracefully on it.
+  kill -TERM "$gopid" "$ourpid"; wait "$gopid" "$ourpid" || true
 }
 archive to_file_plain
 names_go=$(cd "$work/to_file_plain.go" && ls); names_ours=$(cd "$work/to_file_plain.ours" && ls)

@@ -20,7 +20,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build Nsqd.Service/Nsqd.Service/Nsqd.Service.csproj
   build Tools/NsqAspire.Tools/NsqAspire.Tools.csproj
 fi
-nsq() { dotnet "$art/bin/NsqAspire.Tools/release/NsqAspire.Tools.dll" "$@"; }
+# An array, not a function: a function sent to the background is a subshell, and a signal to it misses the tool.
+nsq=(dotnet "$art/bin/NsqAspire.Tools/release/NsqAspire.Tools.dll")
 
 work=$(mktemp -d)
 tcp=$(free_port); http=$(free_port)
@@ -37,9 +38,9 @@ seq -f "line %g of the side-by-side input" 1 "$lines" >"$work/input"
 
 # 1. to_nsq -> nsq_tail, both ways.
 "$go/to_nsq" --topic=go_to_ours --nsqd-tcp-address=127.0.0.1:$tcp <"$work/input" 2>/dev/null
-nsq nsq_tail --topic=go_to_ours --nsqd-tcp-address=127.0.0.1:$tcp -n "$lines" >"$work/tail.ours" 2>/dev/null
+"${nsq[@]}" nsq_tail --topic=go_to_ours --nsqd-tcp-address=127.0.0.1:$tcp -n "$lines" >"$work/tail.ours" 2>/dev/null
 check "Go to_nsq -> our nsq_tail ($lines lines)" "$work/input" "$work/tail.ours"
-nsq to_nsq --topic=ours_to_go --nsqd-tcp-address=127.0.0.1:$tcp <"$work/input" 2>/dev/null
+"${nsq[@]}" to_nsq --topic=ours_to_go --nsqd-tcp-address=127.0.0.1:$tcp <"$work/input" 2>/dev/null
 "$go/nsq_tail" --topic=ours_to_go --nsqd-tcp-address=127.0.0.1:$tcp -n "$lines" >"$work/tail.go" 2>/dev/null
 check "our to_nsq -> Go nsq_tail ($lines lines)" "$work/input" "$work/tail.go"
 
@@ -50,7 +51,7 @@ archive() { # archive <topic> <extra flags...>: both tools archive <topic>, stop
   "$go/nsq_to_file" --topic="$topic" --channel=go --nsqd-tcp-address=127.0.0.1:$tcp --output-dir="$work/$topic.go" \
     --host-identifier=side-by-side "$@" 2>/dev/null &
   local gopid=$!
-  nsq nsq_to_file --topic="$topic" --channel=ours --nsqd-tcp-address=127.0.0.1:$tcp --output-dir="$work/$topic.ours" \
+  "${nsq[@]}" nsq_to_file --topic="$topic" --channel=ours --nsqd-tcp-address=127.0.0.1:$tcp --output-dir="$work/$topic.ours" \
     --host-identifier=side-by-side "$@" 2>/dev/null &
   local ourpid=$!
   # Both channels exist before the first publish, so each gets every message.
@@ -75,6 +76,6 @@ check "nsq_to_file --gzip content" <(gzip -dc "$work"/to_file_gzip.go/*) <(gzip 
 
 # 3. nsq_stat's header.
 "$go/nsq_stat" --topic=to_file_plain --channel=go --nsqd-http-address=127.0.0.1:$http --count=1 --interval=100ms 2>/dev/null | head -2 >"$work/stat.go" || true
-nsq nsq_stat --topic=to_file_plain --channel=go --nsqd-http-address=127.0.0.1:$http --count=1 --interval=100ms 2>/dev/null | head -2 >"$work/stat.ours" || true
+"${nsq[@]}" nsq_stat --topic=to_file_plain --channel=go --nsqd-http-address=127.0.0.1:$http --count=1 --interval=100ms 2>/dev/null | head -2 >"$work/stat.ours" || true
 check "nsq_stat header" "$work/stat.go" "$work/stat.ours"
 exit "$failed"

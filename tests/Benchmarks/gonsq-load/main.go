@@ -85,7 +85,8 @@ func main() {
 	start := time.Now()
 	windowStart := start.Add(*warmup)
 	windowEnd := windowStart.Add(*duration)
-	rec.window(windowStart.UnixNano(), windowEnd.UnixNano())
+	ws, we := windowStart.UnixNano(), windowEnd.UnixNano()
+	rec.window(ws, we)
 	var published int64 // messages published whose send time lies in the window
 	var pubErrors int64
 	lastSend := windowStart
@@ -109,7 +110,9 @@ func main() {
 			logger.Printf("MPUB: %v", err)
 			continue
 		}
-		if !now.Before(windowStart) && now.Before(windowEnd) {
+		// In-window by the stamped wall-clock value, as the handler judges it (time.Time comparisons would use the
+		// monotonic reading, and a clock adjustment would then move a batch across the boundary for one side only).
+		if int64(stamp) >= ws && int64(stamp) < we {
 			published += int64(*batch)
 			lastSend = now
 		}

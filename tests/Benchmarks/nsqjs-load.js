@@ -11,7 +11,14 @@
 'use strict'
 const path = require('path')
 const {performance} = require('perf_hooks')
-const nsq = require(path.join(__dirname, '../Compat.Tests/node/node_modules/nsqjs'))
+const nsqjsDir = path.join(__dirname, '../Compat.Tests/node/node_modules/nsqjs')
+let nsq
+try {
+  nsq = require(nsqjsDir)
+} catch (err) {
+  process.stderr.write(`nsqjs-load: nsqjs is not installed at ${nsqjsDir} (run npm ci in tests/Compat.Tests/node): ${err.message}\n`)
+  process.exit(1)
+}
 
 function usage(msg) {
   process.stderr.write(`nsqjs-load: ${msg}\n`)

@@ -6,10 +6,10 @@ namespace NsqAspire.Tools.Commands.Bench;
 
 /// <summary>
 /// <c>nsq bench_writer</c>, <c>nsq bench_reader</c> and <c>nsq bench</c> (writer, then reader on its backlog; or
-/// <c>--mode=lookup</c>, the nsqlookupd /lookup benchmark): NSQ's throughput tools with their flags, plus connections,
+/// <c>--mode=lookup</c>, the nsqlookupd /lookup benchmark; or <c>--mode=latency</c>, a fixed rate in go-nsq's write pattern): NSQ's throughput tools with their flags, plus connections,
 /// pipelining, idle exit, progress and the SDK client. Each prints bench_writer's <c>duration: ...</c> line and a
 /// <c>[writer]</c>/<c>[reader]</c> <c>key=value</c> summary per run on stdout (a <c>[lookup]</c> line in lookup mode),
-/// and a live rate on stderr while it runs.
+/// (a <c>[latency]</c> line in latency mode), and a live rate on stderr while it runs.
 /// </summary>
 internal static class BenchCommands
 {
@@ -36,6 +36,7 @@ internal static class BenchCommands
         BenchFlags.Connections("processor count; --mode=lookup: twice that"), BenchFlags.Pipeline(), BenchFlags.CreateChannel(true),
         BenchFlags.IdleExit("1s"), BenchFlags.Progress(), BenchFlags.Client(),
         BenchFlags.LookupdHttpAddress(), BenchFlags.LookupdTcpAddress(), BenchFlags.Register(), BenchFlags.Warmup(),
+        BenchFlags.Rate(), BenchFlags.Batch(), BenchFlags.Duration(), BenchFlags.MaxInFlight(),
     ], static () => new BenchOptions { Mode = BenchMode.Both, CreateChannel = true, IdleExit = TimeSpan.FromSeconds(1) },
         Validate, boolFlagExample: "register");
 
@@ -59,6 +60,7 @@ internal static class BenchCommands
         if (o.Topic.Length == 0) throw new ArgumentException("--topic required");
         if ((o.Mode != BenchMode.Writer || o.CreateChannel) && o.Channel.Length == 0) throw new ArgumentException("--channel required");
         if (o.IdleExit < TimeSpan.Zero || o.Progress < TimeSpan.Zero) throw new ArgumentException("durations must not be negative");
+        if (o.Mode == BenchMode.Latency) LatencyBench.Validate(o);
         if (o.DeadlineText.Length > 0)
         {
             // Go: time.Parse("2006-01-02 15:04:05", deadline), a time without a zone, i.e. UTC.

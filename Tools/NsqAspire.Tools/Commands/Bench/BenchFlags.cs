@@ -57,9 +57,10 @@ internal static class BenchFlags
 
     // nsq bench only.
     public static Flag Mode() =>
-        Flag.String("mode", "both", "both: bench_writer, then bench_reader on its backlog; lookup: GET /lookup?topic= against nsqlookupd",
-            static (o, v) => o.Mode = v == "lookup" ? BenchMode.Lookup : BenchMode.Both,
-            normalize: static v => v is "both" or "lookup" ? v : throw new FormatException("want both or lookup"));
+        Flag.String("mode", "both",
+            "both: bench_writer, then bench_reader on its backlog; lookup: GET /lookup?topic= against nsqlookupd; latency: --rate msg/s the way go-nsq publishes and consumes, end-to-end latency",
+            static (o, v) => o.Mode = v switch { "lookup" => BenchMode.Lookup, "latency" => BenchMode.Latency, _ => BenchMode.Both },
+            normalize: static v => v is "both" or "lookup" or "latency" ? v : throw new FormatException("want both, lookup or latency"));
 
     public static Flag LookupdHttpAddress() =>
         Flag.String("lookupd-http-address", "127.0.0.1:4161", "--mode=lookup: <addr>:<port> of the nsqlookupd HTTP API queried",
@@ -74,5 +75,18 @@ internal static class BenchFlags
             static (o, v) => o.Register = v);
 
     public static Flag Warmup() =>
-        Flag.Duration("warmup", "1s", "--mode=lookup: untimed load before the measured --runfor", static (o, v) => o.Warmup = v);
+        Flag.Duration("warmup", "1s", "--mode=lookup: untimed load before the measured --runfor; --mode=latency: before --duration (default there 2s)",
+            static (o, v) => o.Warmup = v);
+
+    // nsq bench --mode=latency: the flags every real-client load program of the latency comparison takes.
+    public static Flag Rate() => Flag.Int("rate", null, "--mode=latency: target msg/s (required)", static (o, v) => o.Rate = v);
+
+    public static Flag Batch() =>
+        Flag.Int("batch", 100, "--mode=latency: messages per MPUB (one MPUB every batch/rate seconds)", static (o, v) => o.Batch = v);
+
+    public static Flag Duration() =>
+        Flag.Duration("duration", "10s", "--mode=latency: the measured window (after --warmup)", static (o, v) => o.Duration = v);
+
+    public static Flag MaxInFlight() =>
+        Flag.Int("max-in-flight", 2500, "--mode=latency: RDY of the one consumer connection", static (o, v) => o.MaxInFlight = v);
 }

@@ -1,13 +1,15 @@
 namespace NsqAspire.Tools.Commands.Bench;
 
-/// <summary>What to run: bench_writer, bench_reader, both in sequence against the same topic (nsq's bench.sh), or
-/// <c>lookup</c>: GET /lookup?topic= against an nsqlookupd (<c>nsq bench --mode=lookup</c>).</summary>
+/// <summary>What to run: bench_writer, bench_reader, both in sequence against the same topic (nsq's bench.sh),
+/// <c>lookup</c>: GET /lookup?topic= against an nsqlookupd (<c>nsq bench --mode=lookup</c>), or <c>latency</c>: a fixed
+/// rate published and consumed the way go-nsq does it, end-to-end latency measured (<c>nsq bench --mode=latency</c>).</summary>
 internal enum BenchMode
 {
     Writer,
     Reader,
     Both,
     Lookup,
+    Latency,
 }
 
 /// <summary>
@@ -19,7 +21,14 @@ internal sealed class BenchOptions
 {
     public BenchMode Mode { get; set; } = BenchMode.Writer;
     public string TcpAddress { get; set; } = "127.0.0.1:4150";
-    public string Topic { get; set; } = "sub_bench";
+    /// <summary>bench_writer's <c>sub_bench</c>; <c>latency_bench</c> in latency mode (the shared load programs' default).</summary>
+    public string Topic
+    {
+        get => _topic ?? (Mode == BenchMode.Latency ? "latency_bench" : "sub_bench");
+        set => _topic = value;
+    }
+    private string? _topic;
+
     public string Channel { get; set; } = "ch";
     public int Size { get; set; } = 200;
     public int BatchSize { get; set; } = 200;
@@ -43,8 +52,25 @@ internal sealed class BenchOptions
     /// <summary>Lookup mode: register one fake producer for the topic first and keep it connected during the run.</summary>
     public bool Register { get; set; }
 
-    /// <summary>Lookup mode: load applied before the measured <see cref="RunFor"/> window (not counted).</summary>
-    public TimeSpan Warmup { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Lookup and latency modes: load applied before the measured window (not counted); 1 s, 2 s in latency mode.</summary>
+    public TimeSpan Warmup
+    {
+        get => _warmup ?? TimeSpan.FromSeconds(Mode == BenchMode.Latency ? 2 : 1);
+        set => _warmup = value;
+    }
+    private TimeSpan? _warmup;
+
+    /// <summary>Latency mode: the target publish rate, messages per second (required).</summary>
+    public int Rate { get; set; }
+
+    /// <summary>Latency mode: messages per MPUB; one MPUB every <c>Batch / Rate</c> seconds.</summary>
+    public int Batch { get; set; } = 100;
+
+    /// <summary>Latency mode: the measured window after <see cref="Warmup"/>.</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Latency mode: the RDY count its one consumer connection sends once.</summary>
+    public int MaxInFlight { get; set; } = 2500;
 
     /// <summary>bench_writer's <c>--deadline "YYYY-MM-DD HH:MM:SS"</c> as given (empty: start at once).</summary>
     public string DeadlineText { get; set; } = "";

@@ -28,6 +28,7 @@ internal static class BenchRunner
         try
         {
             var endPoint = await NsqConnection.ResolveAsync(o.TcpAddress).ConfigureAwait(false);
+            if (o.Mode == BenchMode.Latency) return await LatencyBench.RunAsync(o, endPoint, stop).ConfigureAwait(false);
             var failed = false;
             if (o.Mode is BenchMode.Writer or BenchMode.Both)
             {

@@ -77,23 +77,28 @@ trap 'stop_broker; rm -f "$results"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_broker <nsqd|ours> <mem-queue-size>: a fresh broker on free ports with an empty data path.
+# start_broker <nsqd|ours> <mem-queue-size>: a fresh broker on free ports with an empty data path. A port found free
+# can be taken before the broker binds it (the clients' own ephemeral ports share the range): then new ports, 3 tries.
 start_broker() {
-  tcp=$(free_port)
-  http=$(free_port)
-  while [ "$http" = "$tcp" ]; do http=$(free_port); done
-  broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/vs-nsqd.XXXXXX")
-  mkdir -p "$broker_dir/data"
-  local flags=(--tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" --data-path="$broker_dir/data" --mem-queue-size="$2")
-  if [ "$1" = nsqd ]; then
-    "$anchors/bin/nsqd" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
-  else
-    dotnet "$ours_dll" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
-  fi
-  broker_pid=$!
-  if wait_port "$tcp" "$broker_pid" && wait_port "$http" "$broker_pid"; then return 0; fi
-  echo "$bench_script: $1 did not start; its log:" >&2
-  cat "$broker_dir/broker.log" >&2
+  local try flags
+  for try in 1 2 3; do
+    tcp=$(free_port)
+    http=$(free_port)
+    while [ "$http" = "$tcp" ]; do http=$(free_port); done
+    broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/vs-nsqd.XXXXXX")
+    mkdir -p "$broker_dir/data"
+    flags=(--tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" --data-path="$broker_dir/data" --mem-queue-size="$2")
+    if [ "$1" = nsqd ]; then
+      "$anchors/bin/nsqd" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
+    else
+      dotnet "$ours_dll" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
+    fi
+    broker_pid=$!
+    if wait_port "$tcp" "$broker_pid" && wait_port "$http" "$broker_pid"; then return 0; fi
+    echo "# note: $1 did not start (try $try/3): $(grep -m1 -i -e fatal -e 'in use' "$broker_dir/broker.log" || tail -1 "$broker_dir/broker.log")"
+    stop_broker
+  done
+  echo "$bench_script: $1 did not start" >&2
   exit 1
 }
 
@@ -102,12 +107,19 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; } # record <case> 
 ops() { sed -n 's/.*duration: .* - \([0-9.]*\)ops\/s - .*/\1/p' | tail -1; }
 # cpu_ticks <pid>: utime + stime (fields 14 and 15 of /proc/<pid>/stat; the name in field 2 has no spaces here).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# topic_count <topic>: the broker's message_count for the topic (0 before it exists).
+# topic_count <topic>: the broker's message_count for the topic (0 before it exists). jq when there is one: it starts
+# in milliseconds, where python3 can take a quarter of a second on a loaded machine and would skew the sampled window.
 topic_count() {
-  curl -sf "http://127.0.0.1:$http/stats?format=json&topic=$1" | python3 -c '
+  local stats
+  stats=$(curl -sf "http://127.0.0.1:$http/stats?format=json&topic=$1") || { echo 0; return; }
+  if command -v jq >/dev/null; then
+    jq --arg t "$1" '(.data // .) | [(.topics // [])[] | select(.topic_name == $t) | .message_count] | add // 0' <<<"$stats"
+  else
+    python3 -c '
 import json, sys
-d = json.load(sys.stdin); d = d.get("data", d)
-print(sum(t["message_count"] for t in d.get("topics") or [] if t["topic_name"] == sys.argv[1]))' "$1"
+d = json.loads(sys.argv[2]); d = d.get("data", d)
+print(sum(t["message_count"] for t in d.get("topics") or [] if t["topic_name"] == sys.argv[1]))' "$1" "$stats"
+  fi
 }
 
 echo "# vs-nsqd: runs=$runs runfor=$runfor rates=${rates:-none} warmup=$warmup clients=${clients[*]:-none}"
@@ -152,18 +164,18 @@ for rate in $rates; do
         # The client's warm-up starts with its first publish; the broker's CPU is sampled over the window after it
         # (timed by the clock; /stats is read outside the sampled span so that its cost is not counted).
         for _ in $(seq 1 400); do
-          [ "$(topic_count latency_bench || echo 0)" -gt 0 ] && break
+          [ "$(topic_count latency_bench)" -gt 0 ] && break
           kill -0 "$client_pid" 2>/dev/null || break
           sleep 0.05
         done
         sleep "$warmup_s"
-        m0=$(topic_count latency_bench || echo 0); c0=$(cpu_ticks "$broker_pid")
+        m0=$(topic_count latency_bench); c0=$(cpu_ticks "$broker_pid")
         sleep "$runfor_s"
-        c1=$(cpu_ticks "$broker_pid"); m1=$(topic_count latency_bench || echo 0)
+        c1=$(cpu_ticks "$broker_pid"); m1=$(topic_count latency_bench)
         rc=0; wait "$client_pid" || rc=$?
         line=$(grep '^\[latency\]' "$broker_dir/client.out" || true)
         if [ "$rc" != 0 ] || [ -z "$line" ]; then
-          echo "latency run $run/$runs $broker $client rate=$rate: FAILED (exit $rc): $(tail -3 "$broker_dir/client.err" | tr '\n' ' ')"
+          echo "latency run $run/$runs $broker $client rate=$rate: FAILED (exit $rc): $(grep -m2 -i error "$broker_dir/client.err" | tr '\n' ' ')"
           stop_broker
           continue
         fi

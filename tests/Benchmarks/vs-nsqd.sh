@@ -61,7 +61,12 @@ if [ -n "$rates" ]; then
     ANCHORS=$anchors tests/Benchmarks/build-gonsq-load.sh || echo "# note: build-gonsq-load.sh failed"
   fi
   if [ -x "$anchors/bin/gonsq-load" ]; then clients+=(go-nsq); else echo "# note: no $anchors/bin/gonsq-load: go-nsq skipped"; fi
-  if [ -f "$nsqjs_load" ] && command -v node >/dev/null; then clients+=(nsqjs); else echo "# note: no $nsqjs_load (or no node): nsqjs skipped"; fi
+  # nsqjs-load.js loads nsqjs from ../Compat.Tests/node/node_modules beside it (npm ci there).
+  if [ -f "$nsqjs_load" ] && [ -d "$(dirname "$nsqjs_load")/../Compat.Tests/node/node_modules/nsqjs" ] && command -v node >/dev/null; then
+    clients+=(nsqjs)
+  else
+    echo "# note: no $nsqjs_load, nsqjs beside it (npm ci in tests/Compat.Tests/node) or node: nsqjs skipped"
+  fi
   clients+=(nsq-gopattern)
 fi
 
@@ -175,7 +180,7 @@ for rate in $rates; do
         rc=0; wait "$client_pid" || rc=$?
         line=$(grep '^\[latency\]' "$broker_dir/client.out" || true)
         if [ "$rc" != 0 ] || [ -z "$line" ]; then
-          echo "latency run $run/$runs $broker $client rate=$rate: FAILED (exit $rc): $(grep -m2 -i error "$broker_dir/client.err" | tr '\n' ' ')"
+          echo "latency run $run/$runs $broker $client rate=$rate: FAILED (exit $rc): $( (grep -m2 -i error "$broker_dir/client.err" || tail -2 "$broker_dir/client.err") | tr '\n' ' ')"
           stop_broker
           continue
         fi

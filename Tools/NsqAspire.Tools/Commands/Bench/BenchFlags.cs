@@ -15,7 +15,7 @@ internal static class BenchFlags
     public static Flag NsqdTcpAddress() =>
         Flag.String("nsqd-tcp-address", "127.0.0.1:4150", "<addr>:<port> to connect to nsqd", static (o, v) => o.TcpAddress = v);
 
-    public static Flag Topic() => Flag.String("topic", "sub_bench", "topic to receive messages on", static (o, v) => o.Topic = v);
+    public static Flag Topic() => Flag.String("topic", "sub_bench", "topic to receive messages on (latency_bench with --mode=latency)", static (o, v) => o.Topic = v);
 
     public static Flag Size() => Flag.Int("size", 200, "size of messages", static (o, v) => o.Size = v);
 

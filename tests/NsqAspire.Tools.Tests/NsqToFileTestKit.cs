@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using Nsq.TestUtilities.Client;
+using System.Net.Http.Json;
+using Nsq.Protocol.Http;
 
 namespace NsqAspire.Tools.Tests;
 
@@ -53,7 +54,17 @@ internal static class NsqToFileTestKit
     }
 
     /// <summary>Waits until every message on the tool's channel is FINed: the tool FINs only what it has synced.</summary>
+    /// <summary>Every message the topic got reached the tool's channel and was FINed. The counts matter: right after a
+    /// publish the message may still be in the topic's queue (the topic → channel hop is asynchronous), and an empty
+    /// channel then only looks drained.</summary>
     public static Task WaitForFinishedAsync(TestBroker broker, string topic, ToolProcess tool) =>
-        Poll.UntilAsync(() => BrokerStats.DrainedAsync(broker, topic, "nsq_to_file"),
+        Poll.UntilAsync(async () =>
+            {
+                using var http = broker.HttpClient();
+                var stats = await http.GetFromJsonAsync($"/stats?format=json&topic={topic}", NsqHttpJsonContext.Default.StatsResponse);
+                var t = stats?.Topics?.FirstOrDefault(x => x.TopicName == topic);
+                var c = t?.Channels.FirstOrDefault(x => x.ChannelName == "nsq_to_file");
+                return t is { MessageCount: > 0 } && c is { Depth: 0, InFlightCount: 0, DeferredCount: 0 } && c.MessageCount == t.MessageCount;
+            },
             () => Task.FromResult($"every message on {topic}/nsq_to_file FINed (stderr: {string.Join(" | ", tool.Errors)})"), WaitLimit);
 }

@@ -3,9 +3,10 @@ using System.Buffers;
 namespace NsqAspire.Tools.Common;
 
 /// <summary>
-/// Message bodies to stdout, one per line, from any number of consumers: buffered (no write syscall per message) and
-/// flushed when the writers go quiet, so a person watching a slow topic sees each line at once and a fast topic costs
-/// one write per batch.
+/// Message bodies to stdout, one per line, from any number of consumers, each line whole. A line is written before its
+/// message is FINed (a person watching sees it at once, and a tail that dies loses nothing it acknowledged); lines that
+/// arrive while a write is in progress go out together with the next one, so writers never wait on each other's syscalls
+/// and the flush lock bounds what is buffered.
 /// </summary>
 internal sealed class LineWriter : IAsyncDisposable
 {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Nsq.Protocol.Http;
 using Nsq.Protocol.Lookup;
+using NsqAspire.Tools.Common;
 
 namespace NsqAspire.Tools.Commands.Stat;
 
@@ -27,7 +28,7 @@ internal sealed class ClusterStats : IDisposable
     public async Task<List<string>> ProducersFromLookupdAsync(string topic, IReadOnlyList<string> lookupdAddresses, CancellationToken ct)
     {
         var answers = await Task.WhenAll(lookupdAddresses.Select(address =>
-            TryGetAsync($"http://{address}/lookup?topic={Uri.EscapeDataString(topic)}", LookupJsonContext.Default.LookupResponse, ct)))
+            TryGetAsync(HttpAddress.Url(address, $"/lookup?topic={Uri.EscapeDataString(topic)}"), LookupJsonContext.Default.LookupResponse, ct)))
             .ConfigureAwait(false);
         ThrowIfAllFailed(answers, "nsqlookupd");
         var producers = new List<string>();
@@ -60,7 +61,7 @@ internal sealed class ClusterStats : IDisposable
     {
         if (producers.Count == 0) throw new InvalidOperationException($"failed to query any nsqd: no nsqd has topic({topic})");
         var answers = await Task.WhenAll(producers.Select(address => TryGetAsync(
-            $"http://{address}/stats?format=json&topic={Uri.EscapeDataString(topic)}&channel={Uri.EscapeDataString(channel)}&include_clients=false",
+            HttpAddress.Url(address, $"/stats?format=json&topic={Uri.EscapeDataString(topic)}&channel={Uri.EscapeDataString(channel)}&include_clients=false"),
             NsqHttpJsonContext.Default.StatsResponse, ct))).ConfigureAwait(false);
         ThrowIfAllFailed(answers, "nsqd");
         ThrowIfAnyFailed(answers);
@@ -91,11 +92,11 @@ internal sealed class ClusterStats : IDisposable
 
     private async Task<(string? Address, string? Error)> ProducerOfAsync(string address, string topic, CancellationToken ct)
     {
-        var (stats, error) = await TryGetAsync($"http://{address}/stats?format=json&topic={Uri.EscapeDataString(topic)}&include_clients=false",
+        var (stats, error) = await TryGetAsync(HttpAddress.Url(address, $"/stats?format=json&topic={Uri.EscapeDataString(topic)}&include_clients=false"),
             NsqHttpJsonContext.Default.StatsResponse, ct).ConfigureAwait(false);
         if (error is not null) return (null, error);
         if (stats?.Topics?.Exists(t => t.TopicName == topic) != true) return (null, null);
-        var (info, infoError) = await TryGetAsync($"http://{address}/info", NsqHttpJsonContext.Default.InfoResponse, ct).ConfigureAwait(false);
+        var (info, infoError) = await TryGetAsync(HttpAddress.Url(address, "/info"), NsqHttpJsonContext.Default.InfoResponse, ct).ConfigureAwait(false);
         if (infoError is not null) return (null, infoError);
         // An nsqd that announces no address is reached where it was asked (the Go tool's fallback for old nsqd).
         return (info is null || info.BroadcastAddress.Length == 0 ? address : JoinHostPort(info.BroadcastAddress, info.HttpPort), null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NsqAspire.Tools.Common;
 
 namespace NsqAspire.Tools.Commands.ToFile;
 
@@ -116,7 +117,7 @@ internal sealed class TopicDiscoverer
         var errors = new List<string>();
         foreach (var address in _o.LookupdHttpAddresses)
         {
-            var endpoint = (address.Contains("://", StringComparison.Ordinal) ? address.TrimEnd('/') : "http://" + address) + "/topics";
+            var endpoint = HttpAddress.Url(address, "/topics");
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);

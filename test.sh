@@ -56,6 +56,8 @@ fi
 # One plain closing line for every test assembly together: "Tests: N passed, N failed, N skipped".
 summary=$(grep -E '^(Passed!|Failed!)' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+# A failed test fails the run whatever dotnet test's own exit code said (the pipeline above can hide it).
+if grep -qE '^Failed!' "$log"; then status=1; fi
 if grep -qE 'error (CS|MSB|NU)[0-9]+' "$log"; then
   grep -E 'error (CS|MSB|NU)[0-9]+' "$log" | sort -u | head -20
   status=1

@@ -32,6 +32,7 @@ public sealed partial class DiskQueue : IBackendQueue
     private long _opsSinceSync;
     private long _corruptSegments;
     private long _tornTails;
+    private long _corruptRecords;
     private bool _closed;
 
     // Open handles, kept across calls so the hot path is a single syscall.
@@ -94,6 +95,12 @@ public sealed partial class DiskQueue : IBackendQueue
 
     /// <summary>How many segments were found corrupt and renamed to <c>.bad</c> since start.</summary>
     public long CorruptSegments => Interlocked.Read(ref _corruptSegments);
+
+    /// <summary>
+    /// Records lost to damage found since start, by the startup scan or by the reader (checked format: counted from the
+    /// sequence numbers around each damaged range; go-diskqueue format: one per damaged segment, whose rest is lost).
+    /// </summary>
+    public long CorruptRecords => Interlocked.Read(ref _corruptRecords);
 
     /// <summary>How many segments ended in a partial record (a crash mid-write) and were truncated since start.</summary>
     public long TornTails => Interlocked.Read(ref _tornTails);

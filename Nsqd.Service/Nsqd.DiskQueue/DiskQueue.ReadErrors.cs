@@ -70,6 +70,7 @@ public sealed partial class DiskQueue
         }
 
         Interlocked.Increment(ref _corruptSegments);
+        Interlocked.Increment(ref _corruptRecords);
         _readFileNum++;
         _readPos = 0;
         SyncLogged();

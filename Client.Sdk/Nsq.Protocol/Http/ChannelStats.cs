@@ -18,6 +18,13 @@ public sealed class ChannelStats
     [JsonPropertyName("backend_bad_segments")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? BackendBadSegments { get; set; }
+    /// <summary>
+    /// Not in nsqd: disk-queue records lost to damage since start, found by the startup scan or by the reader
+    /// (docs/storage-format.md). Left out while zero, so the key set is nsqd's in the normal case.
+    /// </summary>
+    [JsonPropertyName("backend_corrupt_records")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BackendCorruptRecords { get; set; }
     /// <summary>Messages sent to a consumer and not yet finished, requeued or timed out.</summary>
     [JsonPropertyName("in_flight_count")] public int InFlightCount { get; set; }
     /// <summary>Requeued (REQ with a delay) messages waiting for their time.</summary>

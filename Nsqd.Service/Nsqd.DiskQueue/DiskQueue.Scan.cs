@@ -18,11 +18,14 @@ public sealed partial class DiskQueue
         public long PreviousSequence = -1;
         public long PreviousFileNum = -1;
 
-        // A damaged range waiting for the next good record, whose sequence number says how many records it cost.
-        public long PendingFileNum = -1;
-        public long PendingStart;
-        public long PendingEnd;
-        public string PendingProblem = string.Empty;
+        /// <summary>
+        /// Damaged ranges waiting for the next good record, whose sequence number says how many records they cost
+        /// together (several when damage sits on both sides of a segment boundary).
+        /// </summary>
+        public readonly List<(long FileNum, long Start, long End, string Problem)> Pending = [];
+
+        /// <summary>Records counted as lost by this scan.</summary>
+        public long Lost;
     }
 
     private void ScanOnOpen()
@@ -49,12 +52,13 @@ public sealed partial class DiskQueue
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Log($"cannot scan {_paths.Segment(n)} - {e.Message}");
-                FlushPendingDamage(state, 1);
+                FlushPendingDamage(state, state.Pending.Count);
                 state.PreviousSequence = -1;
             }
         }
 
-        FlushPendingDamage(state, 1);
+        FlushPendingDamage(state, state.Pending.Count);
+        CountRecordsCutFromTheEnd(state);
         if (state.PreviousSequence >= 0)
         {
             _nextSequence = unchecked((uint)state.PreviousSequence + 1);
@@ -120,13 +124,9 @@ public sealed partial class DiskQueue
 
             if (position >= countFrom)
             {
-                FlushPendingDamage(state, 1);
-                state.PendingFileNum = fileNum;
-                state.PendingStart = position;
-                state.PendingEnd = next;
-                state.PendingProblem = next == end && fileNum < _writeFileNum
+                state.Pending.Add((fileNum, position, next, next == end && fileNum < _writeFileNum
                     ? $"{problem}; the segment ends early (truncated)"
-                    : problem;
+                    : problem));
                 _knownDamage[RecordToken.Make(fileNum, position)] = next;
             }
 
@@ -147,7 +147,9 @@ public sealed partial class DiskQueue
     /// </summary>
     private bool IsTornTail(SegmentWindow window, long fileNum, long position, long end)
     {
-        if (fileNum != _crashWriteFileNum || fileNum >= _writeFileNum)
+        // Below the metadata's write position every record was fsynced before the metadata was written: a short
+        // record there is damage, not a write the crash cut short.
+        if (fileNum != _crashWriteFileNum || fileNum >= _writeFileNum || position < _crashWritePos)
         {
             return false;
         }
@@ -163,9 +165,9 @@ public sealed partial class DiskQueue
 
     private void OnGoodRecord(long fileNum, long position, bool counting, uint sequence, ScanState state)
     {
-        if (state.PendingFileNum >= 0)
+        if (state.Pending.Count > 0)
         {
-            FlushPendingDamage(state, LostBetween(state.PreviousSequence, sequence));
+            FlushPendingDamage(state, Math.Max(state.Pending.Count, LostBetween(state.PreviousSequence, sequence)));
         }
         else if (counting && state.PreviousSequence >= 0 && sequence != unchecked((uint)state.PreviousSequence + 1))
         {
@@ -182,15 +184,41 @@ public sealed partial class DiskQueue
         }
     }
 
+    /// <summary>Reports the pending ranges, <paramref name="lost"/> records between them: one each, the rest to the last.</summary>
     private void FlushPendingDamage(ScanState state, long lost)
     {
-        if (state.PendingFileNum < 0)
+        for (int i = 0; i < state.Pending.Count; i++)
+        {
+            (long fileNum, long start, long end, string problem) = state.Pending[i];
+            long share = i < state.Pending.Count - 1 ? 1 : lost - (state.Pending.Count - 1);
+            ReportDamage(fileNum, start, end, share, problem);
+            state.Lost += share;
+        }
+
+        state.Pending.Clear();
+    }
+
+    /// <summary>
+    /// The segment being written at the last stop is shorter than the metadata's write position: records that were
+    /// fsynced are gone from its end, and no later record's sequence number can tell how many. The metadata's depth
+    /// can: it counted every record from the read position to that write position.
+    /// </summary>
+    private void CountRecordsCutFromTheEnd(ScanState state)
+    {
+        string path = _paths.Segment(_crashWriteFileNum);
+        long size = File.Exists(path) ? new FileInfo(path).Length : 0;
+        if (_crashWriteFileNum >= _writeFileNum || size >= _crashWritePos)
         {
             return;
         }
 
-        ReportDamage(state.PendingFileNum, state.PendingStart, state.PendingEnd, lost, state.PendingProblem);
-        state.PendingFileNum = -1;
+        long missing = _crashDepth - state.Depth - state.Lost;
+        if (missing > 0)
+        {
+            ReportMissingRecords(_crashWriteFileNum, missing,
+                $"at its end (the file is {size} bytes, the metadata's write position {_crashWritePos})");
+            state.Lost += missing;
+        }
     }
 
     /// <summary>
@@ -199,7 +227,7 @@ public sealed partial class DiskQueue
     /// </summary>
     private void ScanGoDiskQueueSegment(long fileNum, string path, long countFrom, long end, ScanState state)
     {
-        FlushPendingDamage(state, 1);
+        FlushPendingDamage(state, state.Pending.Count);
         state.PreviousSequence = -1;
         long count = SegmentScanner.CountRecords(path, _minMsgSize, _maxMsgSize, countFrom, end, out long stoppedAt);
         state.Depth += count;
@@ -207,6 +235,7 @@ public sealed partial class DiskQueue
         {
             Log($"{path}: go-diskqueue records damaged at {stoppedAt}: the rest of the segment ({end - stoppedAt} bytes) is lost");
             CountDamage(fileNum, 1);
+            state.Lost++;
         }
     }
 }

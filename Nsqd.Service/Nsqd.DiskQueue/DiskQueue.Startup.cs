@@ -14,6 +14,11 @@ public sealed partial class DiskQueue
     /// </summary>
     private long _crashWriteFileNum;
 
+    /// <summary>The metadata's write position and depth at open (-1: no usable metadata), for the startup scan.</summary>
+    private long _crashWritePos = -1;
+
+    private long _crashDepth = -1;
+
     /// <summary>Missing meta = empty queue; unusable meta = move it aside and scan the segments.</summary>
     private void LoadMetadata()
     {
@@ -35,6 +40,8 @@ public sealed partial class DiskQueue
                 _writeFileNum = meta.WriteFileNum;
                 _writePos = meta.WritePos;
                 _crashWriteFileNum = meta.WriteFileNum;
+                _crashWritePos = meta.WritePos;
+                _crashDepth = meta.Depth;
                 return;
             }
 

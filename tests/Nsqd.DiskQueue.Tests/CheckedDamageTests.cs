@@ -124,6 +124,24 @@ public sealed class CheckedDamageTests : IDisposable
     }
 
     [Fact]
+    public void Damage_on_both_sides_of_a_segment_boundary_counts_each_lost_record_once()
+    {
+        Damage(1, bytes => bytes[9 * RecordBytes + 20] ^= 1); // record 19, the last of segment 1
+        Damage(2, bytes => bytes[0] ^= 1); // record 20, the first of segment 2 (its magic)
+        AssertOpensLosing([19, 20], segments: 2);
+    }
+
+    [Theory]
+    [InlineData(3 * RecordBytes)] // at a record boundary
+    [InlineData(3 * RecordBytes + 20)] // mid-record
+    public void The_last_segment_cut_below_the_metadata_write_position_is_damage_not_a_torn_tail(int keep)
+    {
+        // A clean stop wrote metadata saying segment 5 holds 10 records; 7 of them (and a part) are gone.
+        Damage(5, _ => { }, resize: keep);
+        AssertOpensLosing([.. Enumerable.Range(53, 7)], segments: 1, badFile: keep % RecordBytes != 0);
+    }
+
+    [Fact]
     public void A_missing_middle_segment_is_counted_from_the_sequence_numbers()
     {
         File.Delete(_dir.File(Segment(3)));

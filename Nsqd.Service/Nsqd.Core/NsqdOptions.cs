@@ -40,6 +40,15 @@ public sealed class NsqdOptions
     /// <summary>True for <c>--durability=durable</c>.</summary>
     public bool IsDurable => string.Equals(Durability, "durable", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Memory mode writes checked disk records (CRC32C and sequence numbers, docs/storage-format.md) instead of
+    /// go-diskqueue's, which real nsqd reads. Durable mode always writes checked records.
+    /// </summary>
+    public bool RecordChecksums { get; set; }
+
+    /// <summary>Whether disk queues write checked records (durable mode, or <see cref="RecordChecksums"/>).</summary>
+    public bool WritesCheckedRecords => IsDurable || RecordChecksums;
+
     /// <summary>Longest DPUB / <c>/pub?defer=</c> delay (REQ keeps <see cref="MaxReqTimeout"/>).</summary>
     public TimeSpan MaxDeferTimeout { get; set; } = TimeSpan.FromHours(1);
 

@@ -84,8 +84,14 @@ public sealed partial class DiskQueue
         {
             using SafeFileHandle handle = File.OpenHandle(_paths.Segment(fileNum), FileMode.Open, FileAccess.Read,
                 FileShare.ReadWrite | FileShare.Delete);
-            Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
-            if (RecordFormat.ReadFully(handle, header, position) < RecordFormat.HeaderSize)
+            Span<byte> header = stackalloc byte[CheckedRecord.HeaderSize];
+            int got = RecordFormat.ReadFully(handle, header, position);
+            if (CheckedRecord.StartsChecked(header[..got]))
+            {
+                return TryReadCheckedAt(handle, header[..got], fileNum, position, out record);
+            }
+
+            if (got < RecordFormat.HeaderSize)
             {
                 return false;
             }
@@ -111,6 +117,37 @@ public sealed partial class DiskQueue
             Log($"cannot read back record {fileNum},{position} - {e.Message}");
             return false;
         }
+    }
+
+    /// <summary>A checked record read back by its token: returned only when header and CRC are valid.</summary>
+    private bool TryReadCheckedAt(SafeFileHandle handle, ReadOnlySpan<byte> header, long fileNum, long position,
+        [NotNullWhen(true)] out byte[]? record)
+    {
+        record = null;
+        string problem;
+        if (header.Length < CheckedRecord.HeaderSize)
+        {
+            problem = "short read of a record header";
+        }
+        else if (!CheckedRecord.TryParseHeader(header, _minMsgSize, _maxMsgSize, out int length, out _))
+        {
+            problem = CheckedSegment.DescribeBadHeader(header, _minMsgSize, _maxMsgSize);
+        }
+        else
+        {
+            byte[] payload = new byte[length];
+            if (RecordFormat.ReadFully(handle, payload, position + CheckedRecord.HeaderSize) == length
+                && CheckedRecord.ChecksumMatches(header, payload))
+            {
+                record = payload;
+                return true;
+            }
+
+            problem = "checksum mismatch or short record";
+        }
+
+        Log($"cannot read back record {fileNum},{position} - {problem}");
+        return false;
     }
 
     /// <summary>The persisted read position: the oldest unconfirmed record, else the reader's position.</summary>

@@ -69,8 +69,11 @@ public sealed partial class DiskQueue
             Log($"failed to rename corrupt segment {path} to {badPath} - {e.Message}");
         }
 
-        Interlocked.Increment(ref _corruptSegments);
-        Interlocked.Increment(ref _corruptRecords);
+        if (!_damagedSegments.Contains(_readFileNum))
+        {
+            CountDamage(_readFileNum, 1); // the startup scan may have counted it already
+        }
+
         _readFileNum++;
         _readPos = 0;
         SyncLogged();
@@ -83,22 +86,27 @@ public sealed partial class DiskQueue
     /// </summary>
     private void TruncateTornTail(string problem)
     {
-        string path = _paths.Segment(_readFileNum);
         CloseReadFile();
+        TruncateSegment(_readFileNum, _readPos, problem);
+        Interlocked.Increment(ref _tornTails);
+    }
+
+    /// <summary>Cuts segment <paramref name="fileNum"/> back to <paramref name="length"/> bytes and fsyncs it.</summary>
+    private void TruncateSegment(long fileNum, long length, string problem)
+    {
+        string path = _paths.Segment(fileNum);
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             long size = RandomAccess.GetLength(handle);
-            RandomAccess.SetLength(handle, _readPos);
+            RandomAccess.SetLength(handle, length);
             RandomAccess.FlushToDisk(handle);
-            Log($"{path}: {problem}; truncated the torn tail ({size - _readPos} bytes) at {_readPos}");
+            Log($"{path}: {problem}; truncated the torn tail ({size - length} bytes) at {length}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log($"{path}: {problem}; failed to truncate the torn tail at {_readPos} - {e.Message}");
+            Log($"{path}: {problem}; failed to truncate the torn tail at {length} - {e.Message}");
         }
-
-        Interlocked.Increment(ref _tornTails);
     }
 
     /// <summary>

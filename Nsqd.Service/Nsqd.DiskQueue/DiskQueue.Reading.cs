@@ -19,6 +19,9 @@ public sealed partial class DiskQueue
     private long _readAheadStart;
     private int _readAheadLength;
 
+    /// <summary>Whether the open read segment holds checked records (decided when it is opened).</summary>
+    private bool _readChecked;
+
     private bool ReaderAtWriter =>
         _readFileNum > _writeFileNum || (_readFileNum == _writeFileNum && _readPos >= _writePos);
 
@@ -40,7 +43,7 @@ public sealed partial class DiskQueue
             {
                 case ReadOutcome.Record:
                     token = RecordToken.Make(_readFileNum, _readPos);
-                    _readPos += RecordFormat.HeaderSize + record!.Length;
+                    _readPos += (_readChecked ? CheckedRecord.HeaderSize : RecordFormat.HeaderSize) + record!.Length;
                     Interlocked.Decrement(ref _depth);
                     // Delete a finished segment as soon as its last record is taken (spec:
                     // "when moving off a segment the old segment file is deleted" + sync).
@@ -62,6 +65,9 @@ public sealed partial class DiskQueue
                     break;
                 case ReadOutcome.Missing:
                     SkipMissingSegments();
+                    break;
+                case ReadOutcome.Damaged:
+                    SkipDamage(problem);
                     break;
                 case ReadOutcome.TornTail:
                     TruncateTornTail(problem);
@@ -93,6 +99,11 @@ public sealed partial class DiskQueue
             if (remaining <= 0)
             {
                 return ReadOutcome.EndOfSegment;
+            }
+
+            if (_readChecked)
+            {
+                return ReadCheckedAtReadPos(handle, end, out record, out problem);
             }
 
             // spec §5.1 record format: [int32 big-endian L][L bytes], min <= L <= max.
@@ -164,6 +175,69 @@ public sealed partial class DiskQueue
         }
     }
 
+    /// <summary>
+    /// A checked record at readPos, validated (header, bounds, CRC) before its payload is returned: anything else is
+    /// <see cref="ReadOutcome.Damaged"/>, and the reader skips to the next valid record.
+    /// </summary>
+    private ReadOutcome ReadCheckedAtReadPos(SafeFileHandle handle, long end, out byte[]? record, out string problem)
+    {
+        record = null;
+        long remaining = end - _readPos;
+        if (remaining < CheckedRecord.HeaderSize)
+        {
+            problem = $"{remaining} bytes before the end cannot hold a record header";
+            return ReadOutcome.Damaged;
+        }
+
+        ReadOnlySpan<byte> header = ReadAhead(handle, _readPos, CheckedRecord.HeaderSize, end);
+        if (header.Length < CheckedRecord.HeaderSize)
+        {
+            problem = "short read of a record header";
+            return ReadOutcome.Damaged;
+        }
+
+        if (!CheckedRecord.TryParseHeader(header, _minMsgSize, _maxMsgSize, out int length, out uint sequence))
+        {
+            problem = CheckedSegment.DescribeBadHeader(header, _minMsgSize, _maxMsgSize);
+            return ReadOutcome.Damaged;
+        }
+
+        if (length > remaining - CheckedRecord.HeaderSize)
+        {
+            problem = $"record of {length} bytes runs past the end of the segment ({remaining - CheckedRecord.HeaderSize} bytes follow)";
+            return ReadOutcome.Damaged;
+        }
+
+        int size = CheckedRecord.HeaderSize + length;
+        ReadOnlySpan<byte> bytes;
+        if (size <= ReadAheadSize)
+        {
+            bytes = ReadAhead(handle, _readPos, size, end);
+        }
+        else
+        {
+            byte[] large = new byte[size];
+            bytes = large.AsSpan(0, RecordFormat.ReadFully(handle, large, _readPos));
+        }
+
+        if (bytes.Length < size)
+        {
+            problem = "short read of a record";
+            return ReadOutcome.Damaged;
+        }
+
+        if (!CheckedRecord.ChecksumMatches(bytes, bytes[CheckedRecord.HeaderSize..]))
+        {
+            problem = "checksum mismatch";
+            return ReadOutcome.Damaged;
+        }
+
+        record = bytes[CheckedRecord.HeaderSize..].ToArray();
+        _lastReadSequence = sequence;
+        problem = string.Empty;
+        return ReadOutcome.Record;
+    }
+
     /// <summary>Leaves a fully consumed segment: delete its file, continue at the next one.</summary>
     private void MoveReaderOffSegment()
     {
@@ -194,6 +268,10 @@ public sealed partial class DiskQueue
             _readHandle = File.OpenHandle(_paths.Segment(_readFileNum), FileMode.Open, FileAccess.Read,
                 FileShare.ReadWrite | FileShare.Delete);
             _readHandleFileNum = _readFileNum;
+            // The write segment is in this queue's format (startup rolls it otherwise); older ones say by their bytes.
+            _readChecked = _readFileNum == _writeFileNum
+                ? _checked
+                : CheckedSegment.IsChecked(_readHandle, RandomAccess.GetLength(_readHandle), _minMsgSize, _maxMsgSize);
         }
 
         return _readHandle;

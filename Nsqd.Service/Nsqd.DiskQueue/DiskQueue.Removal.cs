@@ -25,6 +25,8 @@ public sealed partial class DiskQueue
             _readFileNum = _writeFileNum;
             _readPos = 0;
             ResetConfirmations();
+            _knownDamage.Clear();
+            _lastReadSequence = -1;
             _keepFromFileNum = _readFileNum;
             Interlocked.Exchange(ref _depth, 0);
             try

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Nsqd.DiskQueue;
 
 /// <summary>
@@ -6,6 +8,12 @@ namespace Nsqd.DiskQueue;
 /// </summary>
 public sealed partial class DiskQueue
 {
+    /// <summary>
+    /// The segment that was being written when the queue was last closed or the process died: the only one that may
+    /// legitimately end in a partial (torn) record. Every older segment was fsynced whole when it was rolled.
+    /// </summary>
+    private long _crashWriteFileNum;
+
     /// <summary>Missing meta = empty queue; unusable meta = move it aside and scan the segments.</summary>
     private void LoadMetadata()
     {
@@ -26,6 +34,7 @@ public sealed partial class DiskQueue
                 _readPos = meta.ReadPos;
                 _writeFileNum = meta.WriteFileNum;
                 _writePos = meta.WritePos;
+                _crashWriteFileNum = meta.WriteFileNum;
                 return;
             }
 
@@ -57,7 +66,7 @@ public sealed partial class DiskQueue
         }
 
         long depth = 0;
-        foreach (long n in numbers)
+        foreach (long n in _checked ? [] : numbers)
         {
             string segment = _paths.Segment(n);
             try
@@ -75,7 +84,10 @@ public sealed partial class DiskQueue
         _readPos = 0;
         _writeFileNum = numbers[^1] + 1;
         _writePos = 0;
-        Log($"recovered {depth} records in {numbers.Count} segments ({numbers[0]}..{numbers[^1]}); " +
+        _crashWriteFileNum = numbers[^1];
+        Log(_checked
+            ? $"recovering {numbers.Count} segments ({numbers[0]}..{numbers[^1]}); writing continues in segment {_writeFileNum}"
+            : $"recovered {depth} records in {numbers.Count} segments ({numbers[0]}..{numbers[^1]}); " +
             $"writing continues in segment {_writeFileNum}");
     }
 
@@ -101,10 +113,10 @@ public sealed partial class DiskQueue
               $"writing continues in segment {_writeFileNum + 1}, the old segment is read through its real size"
             : $"{segment} is {(size < 0 ? "missing" : $"{size} bytes")} but metadata says writePos {_writePos} " +
               $"(records lost before a crash); writing continues in segment {_writeFileNum + 1}");
-        if (size > _writePos)
+        if (size > _writePos && !_checked)
         {
             // Records the stale metadata does not count: the reader will serve them, so depth must include them
-            // (a consumer only reads while depth > 0).
+            // (a consumer only reads while depth > 0). A checked queue counts every record in its startup scan.
             try
             {
                 long extra = SegmentScanner.CountRecords(segment, _minMsgSize, _maxMsgSize, _writePos);
@@ -117,6 +129,37 @@ public sealed partial class DiskQueue
             }
         }
 
+        _writeFileNum++;
+        _writePos = 0;
+        SyncLogged();
+    }
+
+    /// <summary>
+    /// Each segment holds records of one format: if the write segment already holds records of the other format (a
+    /// data directory that changed mode, or written before checked records existed), new records go to a new segment.
+    /// </summary>
+    private void StartNewSegmentIfOtherFormat()
+    {
+        if (_writePos == 0)
+        {
+            return;
+        }
+
+        string segment = _paths.Segment(_writeFileNum);
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (CheckedSegment.IsChecked(handle, _writePos, _minMsgSize, _maxMsgSize) == _checked)
+            {
+                return;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log($"cannot read {segment} - {e.Message}");
+        }
+
+        Log($"{segment} holds {(_checked ? "go-diskqueue" : "checked")} records; writing continues in segment {_writeFileNum + 1}");
         _writeFileNum++;
         _writePos = 0;
         SyncLogged();

@@ -4,20 +4,27 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Nsqd.DiskQueue;
 
-/// <summary>Append side (go-diskqueue <c>writeOne</c>). All members run under <c>_lock</c>.</summary>
+/// <summary>
+/// Append side (go-diskqueue <c>writeOne</c>), in go-diskqueue or checked records (docs/storage-format.md).
+/// All members run under <c>_lock</c>.
+/// </summary>
 public sealed partial class DiskQueue
 {
     private bool _directoryDirty;
 
+    /// <summary>The sequence number of the next checked record (continues the newest record found at startup).</summary>
+    private uint _nextSequence;
+
     /// <summary>
-    /// spec §5.1 writing: roll when <c>writePos &gt; 0 &amp;&amp; writePos + 4 + L &gt; maxBytesPerFile</c>
-    /// (so only a single oversized record can exceed the limit), then one positional write of
-    /// <c>[int32 BE L][payload]</c>. No user-space buffer: once this returns, a process crash
+    /// spec §5.1 writing: roll when <c>writePos &gt; 0 &amp;&amp; writePos + header + L &gt; maxBytesPerFile</c>
+    /// (so only a single oversized record can exceed the limit), then one positional write of the record
+    /// (<c>[int32 BE L][payload]</c>, or the checked header and payload). No user-space buffer: once this returns, a process crash
     /// cannot lose the record (an OS crash still can until the next fsync).
     /// </summary>
     private void WriteOne(ReadOnlySpan<byte> record)
     {
-        int total = RecordFormat.HeaderSize + record.Length;
+        int headerSize = _checked ? CheckedRecord.HeaderSize : RecordFormat.HeaderSize;
+        int total = headerSize + record.Length;
         if (_writePos > 0 && _writePos + total > _maxBytesPerFile)
         {
             RollWriter();
@@ -28,8 +35,16 @@ public sealed partial class DiskQueue
         try
         {
             Span<byte> span = buffer.AsSpan(0, total);
-            BinaryPrimitives.WriteInt32BigEndian(span, record.Length);
-            record.CopyTo(span[RecordFormat.HeaderSize..]);
+            if (_checked)
+            {
+                CheckedRecord.WriteHeader(span, record, _nextSequence);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt32BigEndian(span, record.Length);
+            }
+
+            record.CopyTo(span[headerSize..]);
             RandomAccess.Write(handle, span, _writePos);
         }
         catch (IOException)
@@ -43,20 +58,72 @@ public sealed partial class DiskQueue
         }
 
         _writePos += total;
+        _nextSequence++;
         Interlocked.Increment(ref _depth);
     }
 
     /// <summary>
-    /// Appends already framed records (<c>[int32 BE L][payload]</c> back to back) with one positional
-    /// write per segment they land in, instead of one per record. The roll rule is applied per record,
-    /// exactly as <see cref="WriteOne"/> would, so the files are byte-identical to single puts.
+    /// Appends records given in go-diskqueue framing (<c>[int32 BE L][payload]</c> back to back) with one positional
+    /// write per segment they land in, instead of one per record; a checked queue re-frames them first.
     /// </summary>
     private void WriteFramed(ReadOnlySpan<byte> framed)
+    {
+        if (!_checked)
+        {
+            WriteFramedRecords(framed);
+            return;
+        }
+
+        // Re-frame into checked records (header with the next sequence numbers and a CRC per record).
+        int count = 0;
+        int size = 0;
+        for (int offset = 0; offset < framed.Length; count++)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(framed[offset..]);
+            size += CheckedRecord.HeaderSize + length;
+            offset += RecordFormat.HeaderSize + length;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            int input = 0;
+            int output = 0;
+            uint sequence = _nextSequence;
+            for (int i = 0; i < count; i++)
+            {
+                int length = BinaryPrimitives.ReadInt32BigEndian(framed[input..]);
+                ReadOnlySpan<byte> payload = framed.Slice(input + RecordFormat.HeaderSize, length);
+                CheckedRecord.WriteHeader(buffer.AsSpan(output), payload, sequence++);
+                payload.CopyTo(buffer.AsSpan(output + CheckedRecord.HeaderSize));
+                input += RecordFormat.HeaderSize + length;
+                output += CheckedRecord.HeaderSize + length;
+            }
+
+            WriteFramedRecords(buffer.AsSpan(0, size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Size of the record at <paramref name="offset"/> of records framed in this queue's format.</summary>
+    private int FramedRecordSize(ReadOnlySpan<byte> framed, int offset) => _checked
+        ? CheckedRecord.HeaderSize + BinaryPrimitives.ReadInt32BigEndian(framed[(offset + 4)..])
+        : RecordFormat.HeaderSize + BinaryPrimitives.ReadInt32BigEndian(framed[offset..]);
+
+    /// <summary>
+    /// Writes records framed in this queue's format with one positional write per segment they land in. The roll rule
+    /// is applied per record, exactly as <see cref="WriteOne"/> would, so the files are byte-identical to single puts.
+    /// The sequence counter advances per chunk written, so a failed write leaves no gap for the next records.
+    /// </summary>
+    private void WriteFramedRecords(ReadOnlySpan<byte> framed)
     {
         int offset = 0;
         while (offset < framed.Length)
         {
-            int first = RecordFormat.HeaderSize + BinaryPrimitives.ReadInt32BigEndian(framed[offset..]);
+            int first = FramedRecordSize(framed, offset);
             if (_writePos > 0 && _writePos + first > _maxBytesPerFile)
             {
                 RollWriter();
@@ -67,7 +134,7 @@ public sealed partial class DiskQueue
             int records = 1;
             while (offset + chunk < framed.Length)
             {
-                int next = RecordFormat.HeaderSize + BinaryPrimitives.ReadInt32BigEndian(framed[(offset + chunk)..]);
+                int next = FramedRecordSize(framed, offset + chunk);
                 if (_writePos + chunk + next > _maxBytesPerFile)
                 {
                     break;
@@ -89,6 +156,7 @@ public sealed partial class DiskQueue
             }
 
             _writePos += chunk;
+            _nextSequence += (uint)records;
             Interlocked.Add(ref _depth, records);
             CountOperation(records);
             offset += chunk;

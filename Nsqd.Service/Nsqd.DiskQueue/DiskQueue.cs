@@ -21,6 +21,7 @@ public sealed partial class DiskQueue : IBackendQueue
     private readonly int _syncEvery;
     private readonly Action<string>? _log;
     private readonly Timer? _syncTimer;
+    private readonly bool _checked;
 
     // The spec §5.1 positions, guarded by _lock. Depth and the corruption counter are also read
     // without the lock (Interlocked), so they are only ever changed through Interlocked.
@@ -55,15 +56,20 @@ public sealed partial class DiskQueue : IBackendQueue
     /// Persist the read position only past confirmed records (<see cref="Confirm"/>), so that a crash re-delivers
     /// whatever was read but not yet confirmed.
     /// </param>
+    /// <param name="checkedRecords">
+    /// Write checked records (CRC32C, sequence numbers: docs/storage-format.md) and scan the queue when opening it;
+    /// otherwise go-diskqueue's records, which real nsqd reads. Segments of either format are read either way.
+    /// </param>
     public DiskQueue(string name, string dataPath, long maxBytesPerFile, int minMsgSize, int maxMsgSize,
-        int syncEvery, TimeSpan syncTimeout, Action<string>? log = null, bool confirmReads = false)
+        int syncEvery, TimeSpan syncTimeout, Action<string>? log = null, bool confirmReads = false,
+        bool checkedRecords = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytesPerFile);
         ArgumentOutOfRangeException.ThrowIfNegative(minMsgSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMsgSize, minMsgSize);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMsgSize, Array.MaxLength - RecordFormat.HeaderSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMsgSize, Array.MaxLength - CheckedRecord.HeaderSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(syncEvery);
         ArgumentOutOfRangeException.ThrowIfLessThan(syncTimeout, TimeSpan.Zero);
 
@@ -75,12 +81,19 @@ public sealed partial class DiskQueue : IBackendQueue
         _syncEvery = syncEvery;
         _log = log;
         _confirmReads = confirmReads;
+        _checked = checkedRecords;
 
         Directory.CreateDirectory(dataPath);
         lock (_lock)
         {
             LoadMetadata();
             ReconcileWriteSegment();
+            StartNewSegmentIfOtherFormat();
+            if (_checked)
+            {
+                ScanOnOpen();
+            }
+
             _keepFromFileNum = _readFileNum;
         }
 

@@ -18,6 +18,9 @@ internal enum ReadOutcome
     /// </summary>
     TornTail,
 
-    /// <summary>Invalid length, torn or short record: the segment is bad.</summary>
+    /// <summary>A checked record that is not valid (docs/storage-format.md): skip to the next valid one.</summary>
+    Damaged,
+
+    /// <summary>Invalid length, torn or short go-diskqueue record: the segment is bad.</summary>
     Corrupt,
 }

@@ -14,10 +14,14 @@ internal static class SegmentScanner
     /// Walks the length prefixes from offset 0 and stops at the first invalid, torn or short
     /// record; whatever follows it will be moved to <c>.bad</c> by the reader later.
     /// </summary>
-    public static long CountRecords(string path, int minMsgSize, int maxMsgSize, long from = 0)
+    public static long CountRecords(string path, int minMsgSize, int maxMsgSize, long from = 0) =>
+        CountRecords(path, minMsgSize, maxMsgSize, from, long.MaxValue, out _);
+
+    /// <summary>As above, up to <paramref name="end"/> (at most the file's size); <paramref name="stoppedAt"/> is where it stopped.</summary>
+    public static long CountRecords(string path, int minMsgSize, int maxMsgSize, long from, long end, out long stoppedAt)
     {
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        long size = RandomAccess.GetLength(handle);
+        long size = Math.Min(end, RandomAccess.GetLength(handle));
         Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
         long pos = from;
         long count = 0;
@@ -39,6 +43,7 @@ internal static class SegmentScanner
             count++;
         }
 
+        stoppedAt = pos;
         return count;
     }
 }

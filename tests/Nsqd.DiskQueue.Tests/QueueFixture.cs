@@ -15,9 +15,10 @@ internal static class QueueFixture
     public static string Segment(long n) => $"{Name}.diskqueue.{n:D6}.dat";
 
     public static DiskQueue Open(TempDirectory dir, long maxBytesPerFile = 1024 * 1024, int syncEvery = 2500,
-        TimeSpan? syncTimeout = null, int maxSize = MaxSize, List<string>? log = null, bool confirmReads = false) =>
+        TimeSpan? syncTimeout = null, int maxSize = MaxSize, List<string>? log = null, bool confirmReads = false,
+        bool checkedRecords = false) =>
         new(Name, dir.Path, maxBytesPerFile, MinSize, maxSize, syncEvery, syncTimeout ?? TimeSpan.Zero,
-            log is null ? null : line => { lock (log) { log.Add(line); } }, confirmReads);
+            log is null ? null : line => { lock (log) { log.Add(line); } }, confirmReads, checkedRecords);
 
     /// <summary>A record of <paramref name="length"/> bytes whose first 4 bytes carry <paramref name="index"/>.</summary>
     public static byte[] Record(int index, int length = MinSize)

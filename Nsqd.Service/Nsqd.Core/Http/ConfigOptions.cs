@@ -44,9 +44,10 @@ internal static class ConfigOptions
             ["max_msg_size"] = (w, o) => w.WriteNumberValue(o.MaxMsgSize),
             ["max_body_size"] = (w, o) => w.WriteNumberValue(o.MaxBodySize),
             ["max_req_timeout"] = (w, o) => w.WriteNumberValue(Nanos(o.MaxReqTimeout)),
-            // Ours (not nsqd's): the storage mode and the DPUB / defer limit.
+            // Ours (not nsqd's): the storage mode, the disk record format and the DPUB / defer limit.
             ["max_defer_timeout"] = (w, o) => w.WriteNumberValue(Nanos(o.MaxDeferTimeout)),
             ["durability"] = (w, o) => w.WriteStringValue(o.Durability.ToLowerInvariant()),
+            ["record_checksums"] = (w, o) => w.WriteBooleanValue(o.RecordChecksums),
             ["max_heartbeat_interval"] = (w, o) => w.WriteNumberValue(Nanos(o.MaxHeartbeatInterval)),
             ["max_rdy_count"] = (w, o) => w.WriteNumberValue(o.MaxRdyCount),
             ["max_output_buffer_size"] = (w, o) => w.WriteNumberValue(o.MaxOutputBufferSize),

@@ -43,7 +43,8 @@ internal sealed class BrokerStorage(NsqdOptions options, Action<string> log)
         if (ephemeral) return new DummyBackendQueue();
         var syncEvery = options.IsDurable ? int.MaxValue : options.SyncEvery;
         return new DiskQueue.DiskQueue(name, DataPath, options.MaxBytesPerFile, MessageLayout.HeaderLength + prefix,
-            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, syncEvery, options.SyncTimeout, log, confirmReads);
+            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, syncEvery, options.SyncTimeout, log, confirmReads,
+            options.WritesCheckedRecords);
     }
 
     /// <summary>Null when there is no file yet. Unparseable JSON is fatal, as in nsqd.</summary>

@@ -20,6 +20,17 @@ public sealed class DurabilityFlagTests
     [InlineData("--durability=memory", false)]
     public void Durability_flag_sets_the_mode(string flag, bool durable) => Assert.Equal(durable, Options(flag).IsDurable);
 
+    [Theory]
+    [InlineData(new string[0], false, false)]
+    [InlineData(new[] { "--record-checksums" }, true, true)]
+    [InlineData(new[] { "--durability=durable" }, false, true)]
+    public void Durable_mode_or_record_checksums_write_checked_records(string[] flags, bool checksums, bool writesChecked)
+    {
+        var options = Options(flags);
+        Assert.Equal(checksums, options.RecordChecksums);
+        Assert.Equal(writesChecked, options.WritesCheckedRecords);
+    }
+
     [Fact]
     public void Unknown_durability_is_refused_like_a_bad_flag_value() =>
         Assert.Contains("expected memory or durable", Failure(1, "--durability=fsync"), StringComparison.Ordinal);

@@ -45,6 +45,7 @@ public sealed class NsqdFlagsCoverageTests
         ["sync-every"] = ["--sync-every=100"],
         ["sync-timeout"] = ["--sync-timeout=1s"],
         ["durability"] = ["--durability=durable"],
+        ["record-checksums"] = ["--record-checksums"],
         ["max-defer-timeout"] = ["--max-defer-timeout=72h"],
         ["queue-scan-worker-pool-max"] = ["--queue-scan-worker-pool-max=8"],
         ["queue-scan-selection-count"] = ["--queue-scan-selection-count=40"],

@@ -58,6 +58,7 @@ public class InfoConfigTests
     [InlineData("e2e_processing_latency_percentiles", "[]")]
     [InlineData("max_defer_timeout", "3600000000000")]
     [InlineData("durability", "\"memory\"")]
+    [InlineData("record_checksums", "false")]
     public async Task Config_get_returns_the_option_as_json(string opt, string json)
     {
         await using var b = await TestBroker.StartAsync(o => o.NodeId = 7);

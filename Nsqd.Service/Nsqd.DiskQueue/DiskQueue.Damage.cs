@@ -45,6 +45,8 @@ public sealed partial class DiskQueue
 
         long lost = next < end ? LostBetween(_lastReadSequence, nextSequence) : 1;
         ReportDamage(_readFileNum, start, next, lost, problem);
+        // Depth counted the lost records (they were whole when written or scanned): they will never be read.
+        Interlocked.Add(ref _depth, -Math.Min(lost, Depth));
         ReleaseReadAhead();
         _readPos = next;
         _lastReadSequence = -1;

@@ -127,6 +127,8 @@ public sealed class CheckedRecordTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         Assert.Equal(Enumerable.Range(0, 30).Where(i => i != 13), Drain(queue).Select(IndexOf));
+        Assert.Equal(0, queue.Depth);
+        Assert.DoesNotContain(log, line => line.Contains("depth at tail", StringComparison.Ordinal));
         Assert.Equal(1, queue.CorruptRecords);
         Assert.Equal(1, queue.CorruptSegments);
         Assert.Contains(log, line => line.Contains("checksum mismatch", StringComparison.Ordinal) && line.Contains("1 record lost", StringComparison.Ordinal));

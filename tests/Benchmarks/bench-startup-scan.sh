@@ -89,8 +89,8 @@ start_broker
 wait_port "$tcp" "$broker_pid" || { echo "$bench_script: the broker did not start; its log:" >&2; cat "$dir/nsqd.log" >&2; exit 1; }
 echo "# filling topic scan, channel ch with ${gigabytes} GB of ${size}-byte messages (durable)"
 fill_start=$(now)
-# Rounds of bench_writer, each sized by the rate so far to reach the target (a background writer cannot be stopped with
-# SIGINT, which a non-interactive shell's background jobs ignore), at most 30 s each.
+# Rounds of bench_writer, each half of what the last round's rate says is left (the rate grows once the tool is warm),
+# at most 30 s; a background writer cannot be stopped with SIGINT, which a non-interactive shell's background jobs ignore.
 round=1
 while true; do
   have=$(du -sb "$dir/data" | cut -f1)
@@ -99,7 +99,7 @@ while true; do
     --size="$size" --batch-size=200 --runfor="${round}s" --progress=0 >>"$dir/writer.out" 2>&1 ||
     { echo "$bench_script: the writer failed:" >&2; tail -5 "$dir/writer.out" >&2; exit 1; }
   round=$(awk -v t="$target" -v h="$have" -v n="$(du -sb "$dir/data" | cut -f1)" -v r="$round" \
-    'BEGIN { s = n > h ? (t - n) * r / (n - h) : r; s = int(s) + 1; print (s > 30 ? 30 : s) }')
+    'BEGIN { s = n > h ? (t - n) * r / (n - h) / 2 : r; s = int(s) + 1; print (s > 30 ? 30 : s) }')
 done
 fill_s=$(awk -v a="$fill_start" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 messages=$(depth)

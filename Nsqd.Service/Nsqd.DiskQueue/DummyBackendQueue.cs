@@ -43,6 +43,9 @@ public sealed class DummyBackendQueue : IBackendQueue
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<byte[]> Peek(int max) => [];
+
+    /// <inheritdoc />
     public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record)
     {
         record = null;

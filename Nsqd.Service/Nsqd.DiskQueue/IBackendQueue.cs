@@ -40,6 +40,12 @@ public interface IBackendQueue : IDisposable
     /// <summary>Marks a record returned by <see cref="TryRead(out byte[], out long)"/> as done (a no-op without read confirmation).</summary>
     void Confirm(long token);
 
+    /// <summary>
+    /// Up to <paramref name="max"/> of the oldest unread records, in read order, without consuming them or changing
+    /// anything a reader would see.
+    /// </summary>
+    IReadOnlyList<byte[]> Peek(int max);
+
     /// <summary>Reads the record at <paramref name="token"/> again, if its segment is still on disk (an unconfirmed record's is).</summary>
     bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record);
 

@@ -8,6 +8,9 @@ public static class DisplayFormat
 {
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count and its noun: <c>1 segment</c>, <c>3 segments</c>.</summary>
+    public static string Count(long value, string noun) => $"{Count(value)} {noun}{(value == 1 ? "" : "s")}";
+
     public static string Rate(double? value) => value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) : "–";
 
     /// <summary>Go-like short durations: <c>3s</c>, <c>4m12s</c>, <c>2h3m</c>, <c>5d2h</c>.</summary>

@@ -12,12 +12,19 @@ public sealed class ChannelStats
     /// <summary>Messages waiting in the channel's disk queue.</summary>
     [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
     /// <summary>
-    /// Not in nsqd: disk-queue segments found corrupt and moved aside as <c>*.bad</c> since start (the queue went on
-    /// with what was intact). Left out while zero, so the key set is nsqd's in the normal case.
+    /// Not in nsqd: disk-queue segments in which damage was found since start (the queue went on with
+    /// what was intact; docs/storage-format.md). Left out while zero, so the key set is nsqd's in the normal case.
     /// </summary>
     [JsonPropertyName("backend_bad_segments")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? BackendBadSegments { get; set; }
+    /// <summary>
+    /// Not in nsqd: disk-queue records lost to damage since start, found by the startup scan or by the reader
+    /// (docs/storage-format.md). Left out while zero, so the key set is nsqd's in the normal case.
+    /// </summary>
+    [JsonPropertyName("backend_corrupt_records")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BackendCorruptRecords { get; set; }
     /// <summary>Messages sent to a consumer and not yet finished, requeued or timed out.</summary>
     [JsonPropertyName("in_flight_count")] public int InFlightCount { get; set; }
     /// <summary>Requeued (REQ with a delay) messages waiting for their time.</summary>

@@ -14,12 +14,19 @@ public sealed class TopicStats
     /// <summary>Messages waiting in the topic's disk queue.</summary>
     [JsonPropertyName("backend_depth")] public long BackendDepth { get; set; }
     /// <summary>
-    /// Not in nsqd: disk-queue segments found corrupt and moved aside as <c>*.bad</c> since start (the queue went on
-    /// with what was intact). Left out while zero, so the key set is nsqd's in the normal case.
+    /// Not in nsqd: disk-queue segments in which damage was found since start (the queue went on with
+    /// what was intact; docs/storage-format.md). Left out while zero, so the key set is nsqd's in the normal case.
     /// </summary>
     [JsonPropertyName("backend_bad_segments")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? BackendBadSegments { get; set; }
+    /// <summary>
+    /// Not in nsqd: disk-queue records lost to damage since start, found by the startup scan or by the reader
+    /// (docs/storage-format.md). Left out while zero, so the key set is nsqd's in the normal case.
+    /// </summary>
+    [JsonPropertyName("backend_corrupt_records")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BackendCorruptRecords { get; set; }
     /// <summary>Messages published since start (not persisted).</summary>
     [JsonPropertyName("message_count")] public long MessageCount { get; set; }
     /// <summary>Body bytes published since start.</summary>

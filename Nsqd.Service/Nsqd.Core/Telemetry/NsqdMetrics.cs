@@ -51,6 +51,13 @@ internal sealed class NsqdMetrics : IDisposable
         Meter.CreateObservableGauge("nsqd.channel.clients", () => Channels(static (c, _) => c.Clients.Length),
             "{client}", "Consumers subscribed to the channel");
 
+        // Damage is reported where it was found: a topic's queue (tag topic) or a channel's (tags topic and channel),
+        // each counting its deferred journal too, as /stats' backend_corrupt_records and backend_bad_segments do.
+        Meter.CreateObservableCounter("nsqd.backend.corrupt_records", () => Queues(static t => t.CorruptRecords, static c => c.CorruptRecords),
+            "{record}", "Disk queue records lost to damage (docs/storage-format.md)");
+        Meter.CreateObservableCounter("nsqd.backend.bad_segments", () => Queues(static t => t.BadSegments, static c => c.BadSegments),
+            "{segment}", "Disk queue segments found with damage");
+
         Meter.CreateObservableUpDownCounter("nsqd.clients", () => (long)_broker.ClientCount,
             "{client}", "TCP clients connected to the broker");
 
@@ -85,7 +92,9 @@ internal sealed class NsqdMetrics : IDisposable
         return list;
     }
 
-    private List<Measurement<long>> Channels(Func<Channel, ChannelSnapshot, long> read)
+    private List<Measurement<long>> Channels(Func<Channel, ChannelSnapshot, long> read) => Channels(c => read(c, c.Snapshot()));
+
+    private List<Measurement<long>> Channels(Func<Channel, long> read)
     {
         var list = new List<Measurement<long>>();
         foreach (var t in _broker.Topics)
@@ -94,10 +103,18 @@ internal sealed class NsqdMetrics : IDisposable
             foreach (var c in t.Channels)
             {
                 if (c.IsExiting) continue;
-                list.Add(new Measurement<long>(read(c, c.Snapshot()),
+                list.Add(new Measurement<long>(read(c),
                     new KeyValuePair<string, object?>("topic", t.Name), new KeyValuePair<string, object?>("channel", c.Name)));
             }
         }
+        return list;
+    }
+
+    /// <summary>The topics' measurements followed by their channels'.</summary>
+    private List<Measurement<long>> Queues(Func<Topic, long> topic, Func<Channel, long> channel)
+    {
+        var list = Topics(topic);
+        list.AddRange(Channels(channel));
         return list;
     }
 

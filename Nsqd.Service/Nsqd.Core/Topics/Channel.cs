@@ -45,8 +45,11 @@ internal sealed partial class Channel
 
     public ClientSession[] Clients => Volatile.Read(ref _clients);
 
-    /// <summary>Corrupt segments of this channel's queue and deferred journal moved aside as <c>.bad</c> since start.</summary>
+    /// <summary>Segments of this channel's queue and deferred journal in which damage was found since start.</summary>
     public long BadSegments => MessageQueue.BadSegments(_queue.Backend) + MessageQueue.BadSegments(_deferred.Journal);
+
+    /// <summary>Records of this channel's queue and deferred journal lost to damage since start.</summary>
+    public long CorruptRecords => MessageQueue.CorruptRecords(_queue.Backend) + MessageQueue.CorruptRecords(_deferred.Journal);
 
     public ChannelSnapshot Snapshot()
     {

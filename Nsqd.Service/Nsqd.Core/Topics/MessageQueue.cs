@@ -120,8 +120,11 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
         else Backend.Confirm(token);
     }
 
-    /// <summary>Segments a disk backend moved aside as corrupt (0 for the #ephemeral dummy).</summary>
+    /// <summary>Segments of a disk backend in which damage was found (0 for the #ephemeral dummy).</summary>
     public static long BadSegments(IBackendQueue backend) => (backend as DiskQueue.DiskQueue)?.CorruptSegments ?? 0;
+
+    /// <summary>Records a disk backend lost to damage (0 for the #ephemeral dummy).</summary>
+    public static long CorruptRecords(IBackendQueue backend) => (backend as DiskQueue.DiskQueue)?.CorruptRecords ?? 0;
 
     /// <summary>Drops everything in memory and on disk.</summary>
     public void Empty()

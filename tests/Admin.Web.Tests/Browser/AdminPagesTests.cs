@@ -1,6 +1,7 @@
 using System.Globalization;
 using Admin.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Nsq.Protocol.V2;
 
 namespace Admin.Web.Tests.Browser;
 
@@ -265,6 +266,48 @@ public sealed class AdminPagesTests(BrowserFixture fixture)
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(row).ToContainTextAsync("billing");
         await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("lookup"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Storage_damage_a_node_reports_is_a_warning_on_the_topic_and_channel_pages_only()
+    {
+        var (topic, clean) = (TestCluster.NewTopic("damage"), TestCluster.NewTopic("whole"));
+        // A broker of its own, since its data path is stopped, damaged and read again, and an admin reading just it
+        // (--nsqd-http-address), so the shared cluster's pages stay as the other tests expect them.
+        await using var broker = await StorageDamage.StartWithBrokenChannelAsync(topic, "archive", count: 5, broken: 2);
+        await TestCluster.PostAsync(broker.Server, $"/topic/create?topic={clean}");
+        await TestCluster.PostAsync(broker.Server, $"/channel/create?topic={clean}&channel=archive");
+        await TestCluster.PublishAsync(broker.Server, clean, 3);
+        await using var cluster = await TestCluster.StartAsync(lookups: 0, brokers: 0,
+            o => o.NsqdHttpAddresses.Add($"127.0.0.1:{broker.Http.Port}"));
+        var node = TestCluster.NodeKey(broker.Server);
+
+        // In memory mode the damage is found when a reader gets there: consume the two records before it.
+        await using var consumer = await RawConsumer.SubscribeAsync(broker.Tcp, topic, "archive");
+        await consumer.SendAsync(o => CommandWriter.Rdy(o, 10));
+        for (var i = 0; i < 2; i++) await consumer.ReadMessageAsync(TestCluster.Timeout);
+        await TestCluster.WaitUntilAsync(async () => (await TestCluster.TopicStatsAsync(broker.Server, topic))!.Value
+            .GetProperty("channels")[0].TryGetProperty("backend_corrupt_records", out _), "the channel reports its damage");
+        var page = await fixture.NewPageAsync();
+        var damage = page.Locator(".storage-damage");
+
+        await page.GotoAsync(new Uri(cluster.AdminUri, $"/topics/{topic}/archive").ToString());
+        var text = $"Storage damage: 1 corrupt record in 1 segment of channel archive on node {node} — see docs/storage-format.md";
+        await Assertions.Expect(damage).ToHaveTextAsync([text]);
+        await Assertions.Expect(damage).ToHaveAttributeAsync("role", "alert");
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("storage-damage"), FullPage = true });
+
+        // The topic page warns about its channels' damage as well as its own queue's.
+        await page.GotoAsync(new Uri(cluster.AdminUri, $"/topics/{topic}").ToString());
+        await Assertions.Expect(damage).ToHaveTextAsync([text]);
+
+        // Another topic of the same node has no damage, and its pages say nothing about it.
+        await page.GotoAsync(new Uri(cluster.AdminUri, $"/topics/{clean}").ToString());
+        await Assertions.Expect(page.Locator("tr[data-channel='archive'] [data-field=depth]")).ToHaveTextAsync("3");
+        await Assertions.Expect(damage).ToHaveCountAsync(0);
+        await page.GotoAsync(new Uri(cluster.AdminUri, $"/topics/{clean}/archive").ToString());
+        await Assertions.Expect(page.Locator("tr.total[data-node='*'] [data-field=depth]")).ToHaveTextAsync("3");
+        await Assertions.Expect(damage).ToHaveCountAsync(0);
     }
 
     /// <summary>Waits until the page is at <paramref name="path"/> (after an action's redirect or a link). It polls the URL

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net.Http;
 using Nsq.Protocol.V2;
 using Nsqd.Core.Tests.Http;
@@ -99,32 +98,37 @@ public class DurableStorageTests
     [Fact]
     public async Task A_corrupt_segment_is_moved_aside_and_counted_in_stats()
     {
-        var data = Path.Combine(Path.GetTempPath(), "nsqd-bad-" + Guid.NewGuid().ToString("N"));
-        await using (var first = await TestBroker.StartAsync(o => o.MemQueueSize = 0, data))
-        {
-            await using var c = await first.ConnectAsync();
-            await c.SubscribeAsync("bad", "c");
-            await c.PublishManyAsync("bad", Enumerable.Range(0, 5).Select(i => $"m{i}"));
-            await first.Server.DisposeAsync();
-            // Break the length of the third record: the reader serves two, moves the segment aside, goes on.
-            var segment = Path.Combine(data, "bad:c.diskqueue.000000.dat");
-            var bytes = await File.ReadAllBytesAsync(segment);
-            var recordLength = 4 + BinaryPrimitives.ReadInt32BigEndian(bytes);
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(2 * recordLength), int.MaxValue);
-            await File.WriteAllBytesAsync(segment, bytes);
-            Directory.CreateDirectory(data + "-copy");
-            foreach (var f in Directory.GetFiles(data)) File.Copy(f, Path.Combine(data + "-copy", Path.GetFileName(f)));
-        }
-        await using var broker = await TestBroker.StartAsync(o => o.MemQueueSize = 0, data + "-copy");
+        // The third record's length is broken: the reader serves two, moves the segment aside, goes on.
+        await using var broker = await StorageDamage.StartWithBrokenChannelAsync("bad", "c", count: 5, broken: 2);
         await using var sub = await broker.ConnectAsync();
         await sub.SubscribeAsync("bad", "c", rdy: 10);
         Assert.Equal(["m0", "m1"], (await sub.ReadMessagesAsync(2)).Select(m => m.Text()));
         await sub.AssertNothingWithinAsync(Short);
-        Assert.True(File.Exists(Path.Combine(data + "-copy", "bad:c.diskqueue.000000.dat.bad")));
+        Assert.True(File.Exists(StorageDamage.SegmentPath(broker, "bad", "c") + ".bad"));
         using var http = broker.HttpClient();
-        var stats = await http.StatsJsonAsync("&topic=bad");
-        var topic = stats.GetProperty("topics")[0];
-        Assert.Equal(1, topic.GetProperty("channels")[0].GetProperty("backend_bad_segments").GetInt64());
-        Assert.False(topic.TryGetProperty("backend_bad_segments", out _)); // zero: nsqd's key set
+        var topic = (await http.StatsJsonAsync("&topic=bad")).GetProperty("topics")[0];
+        var channel = topic.GetProperty("channels")[0];
+        Assert.Equal(1, channel.GetProperty("backend_bad_segments").GetInt64());
+        // A go-diskqueue segment cannot say how many records followed the damage: the segment counts as one.
+        Assert.Equal(1, channel.GetProperty("backend_corrupt_records").GetInt64());
+        // Zero at topic level: the keys are left out, so the key set is nsqd's.
+        Assert.False(topic.TryGetProperty("backend_bad_segments", out _));
+        Assert.False(topic.TryGetProperty("backend_corrupt_records", out _));
+    }
+
+    [Fact]
+    public async Task Queues_read_back_from_disk_without_damage_report_no_damage_keys()
+    {
+        await using var broker = await StorageDamage.StartWithBrokenChannelAsync("good", "c", count: 5, broken: null);
+        await using var sub = await broker.ConnectAsync();
+        await sub.SubscribeAsync("good", "c", rdy: 10);
+        Assert.Equal(5, (await sub.ReadMessagesAsync(5)).Count);
+        using var http = broker.HttpClient();
+        var topic = (await http.StatsJsonAsync("&topic=good")).GetProperty("topics")[0];
+        foreach (var queue in new[] { topic, topic.GetProperty("channels")[0] })
+        {
+            Assert.False(queue.TryGetProperty("backend_bad_segments", out _));
+            Assert.False(queue.TryGetProperty("backend_corrupt_records", out _));
+        }
     }
 }

@@ -97,6 +97,7 @@ public sealed class GroupCommitTests : IDisposable
         public bool TryRead([NotNullWhen(true)] out byte[]? record) { record = null; return false; }
         public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token) { record = null; token = 0; return false; }
         public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record) { record = null; return false; }
+        public IReadOnlyList<byte[]> Peek(int max) => [];
         public void Empty() { }
         public void Close() { }
         public void Delete() { }

@@ -65,6 +65,7 @@ public sealed class MessageQueueTests : IDisposable
         public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token) { record = null; token = 0; return false; }
         public void Confirm(long token) { }
         public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record) { record = null; return false; }
+        public IReadOnlyList<byte[]> Peek(int max) => [];
         public void FlushWrites() => throw new IOException("No space left on device");
         public void Empty() { }
         public void Close() { }

@@ -54,10 +54,31 @@ public sealed class MeterListenerTests
         Assert.Equal(1, m.Get("nsqd.channel.deferred", channel));
         Assert.Equal(1, m.Get("nsqd.channel.clients", channel));
         Assert.Equal(2, m.Get("nsqd.clients", []));
+        Assert.Equal(0, m.Get("nsqd.backend.corrupt_records", topic));
+        Assert.Equal(0, m.Get("nsqd.backend.corrupt_records", channel));
+        Assert.Equal(0, m.Get("nsqd.backend.bad_segments", channel));
         // The histogram is enabled by the listener: the one FIN recorded one latency for the channel.
         var latencies = collector.Latencies(channel);
         Assert.Single(latencies);
         Assert.InRange(latencies[0], 0, 30);
+    }
+
+    [Fact]
+    public async Task Damage_the_reader_finds_is_counted_on_the_channel_it_belongs_to()
+    {
+        await using var broker = await StorageDamage.StartWithBrokenChannelAsync("meter_bad", "c", count: 4, broken: 1);
+        using var collector = new Collector(broker.Server.Broker.Metrics.Meter);
+        var topic = new[] { ("topic", "meter_bad") };
+        var channel = new[] { ("topic", "meter_bad"), ("channel", "c") };
+        await using var sub = await broker.ConnectAsync();
+        await sub.SubscribeAsync("meter_bad", "c", rdy: 10);
+        Assert.Equal("m0", (await sub.ReadMessageAsync()).Text());
+
+        await collector.WaitUntilAsync(v => v.Get("nsqd.backend.corrupt_records", channel) == 1);
+        var m = collector.Collect();
+        Assert.Equal(1, m.Get("nsqd.backend.bad_segments", channel));
+        Assert.Equal(0, m.Get("nsqd.backend.corrupt_records", topic));
+        Assert.Equal(0, m.Get("nsqd.backend.bad_segments", topic));
     }
 
     [Fact]

@@ -9,10 +9,9 @@ public class MaxAttemptsTests
 {
     private const string Config = """{"max_attempts":3,"dead_letter_topic":"orders.dead"}""";
 
-    /// <summary>Broker with <c>orders/c</c> configured, a subscriber on <c>orders.dead/d</c>, and "poison" published.</summary>
-    private static async Task<(TestBroker Broker, HttpClient Http, RawClient Dead)> StartAsync(Action<NsqdOptions>? configure = null)
+    /// <summary><c>orders/c</c> configured, a subscriber on <c>orders.dead/d</c>, and "poison" published.</summary>
+    private static async Task<(HttpClient Http, RawClient Dead)> PrepareAsync(TestBroker broker)
     {
-        var broker = await TestBroker.StartAsync(configure);
         var http = broker.HttpClient();
         await http.CreateChannelAsync("orders", "c");
         await http.SetConfigAsync("orders", "c", Config);
@@ -20,7 +19,7 @@ public class MaxAttemptsTests
         await dead.SubscribeAsync("orders.dead", "d", rdy: 10);
         await using var pub = await broker.ConnectAsync();
         await pub.PublishAsync("orders", "poison");
-        return (broker, http, dead);
+        return (http, dead);
     }
 
     private static async Task AssertDeadLetteredOnceAsync(TestBroker broker, HttpClient http, RawClient dead)
@@ -41,10 +40,10 @@ public class MaxAttemptsTests
     [InlineData(50)]
     public async Task A_message_requeued_every_time_is_delivered_max_attempts_times_then_dead_lettered(long reqDelayMs)
     {
-        var (broker, http, dead) = await StartAsync();
-        await using var _ = broker;
-        using var __ = http;
-        await using var ___ = dead;
+        await using var broker = await TestBroker.StartAsync();
+        var (http, dead) = await PrepareAsync(broker);
+        using var _ = http;
+        await using var __ = dead;
         await using var sub = await broker.ConnectAsync();
         await sub.SubscribeAsync("orders", "c", rdy: 1);
         for (ushort attempt = 1; attempt <= 3; attempt++)
@@ -61,10 +60,10 @@ public class MaxAttemptsTests
     [Fact]
     public async Task A_message_that_times_out_every_time_is_dead_lettered_after_max_attempts()
     {
-        var (broker, http, dead) = await StartAsync(o => o.MsgTimeout = TimeSpan.FromMilliseconds(150));
-        await using var _ = broker;
-        using var __ = http;
-        await using var ___ = dead;
+        await using var broker = await TestBroker.StartAsync(o => o.MsgTimeout = TimeSpan.FromMilliseconds(150));
+        var (http, dead) = await PrepareAsync(broker);
+        using var _ = http;
+        await using var __ = dead;
         await using var sub = await broker.ConnectAsync();
         sub.AnswerHeartbeats = true;
         await sub.SubscribeAsync("orders", "c", rdy: 1);
@@ -81,10 +80,10 @@ public class MaxAttemptsTests
     [Fact]
     public async Task A_message_in_flight_to_a_client_that_goes_away_counts_as_an_attempt()
     {
-        var (broker, http, dead) = await StartAsync();
-        await using var _ = broker;
-        using var __ = http;
-        await using var ___ = dead;
+        await using var broker = await TestBroker.StartAsync();
+        var (http, dead) = await PrepareAsync(broker);
+        using var _ = http;
+        await using var __ = dead;
         for (ushort attempt = 1; attempt <= 3; attempt++)
         {
             await using var sub = await broker.ConnectAsync();

@@ -58,6 +58,23 @@ public class MaxDepthTests
         Assert.Equal(Enumerable.Range(0, 17).Select(i => $"m{i}"), got.Select(m => m.Text()));
     }
 
+    /// <summary>Two full channels dead-lettering into each other's topics: the hand-offs stop (the message is dropped).</summary>
+    [Fact]
+    public async Task Dead_letter_topics_that_feed_each_other_do_not_loop_forever()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var http = broker.HttpClient();
+        await http.CreateChannelAsync("ping", "c");
+        await http.CreateChannelAsync("pong", "c");
+        await http.SetConfigAsync("ping", "c", """{"max_depth":1,"dead_letter_topic":"pong"}""");
+        await http.SetConfigAsync("pong", "c", """{"max_depth":1,"dead_letter_topic":"ping"}""");
+        await using var pub = await broker.ConnectAsync();
+        for (var i = 0; i < 5; i++) await pub.PublishAsync("ping", $"m{i}");
+
+        Assert.Equal((1L, 1L), (broker.Channel("ping", "c").Snapshot().Depth, broker.Channel("pong", "c").Snapshot().Depth));
+        Assert.True((await http.ChannelStatsAsync("ping", "c")).GetProperty("overflow_count").GetInt64() >= 4);
+    }
+
     [Fact]
     public async Task Lowering_max_depth_applies_at_once()
     {

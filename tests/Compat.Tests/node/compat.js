@@ -8,6 +8,8 @@
 //                               consumes until it has n, then waits a little for duplicates;
 //         publish             — a Writer publishes n messages and exits;
 //         consume             — a Reader consumes n messages and exits;
+//         requeue             — a Reader (max in flight 1) REQs every message it gets (no delay, no backoff)
+//                               until it has had n deliveries, then waits a little for more and exits;
 //         lookup-consume      — the first argument is an nsqlookupd HTTP port: a Reader discovers the nsqds that
 //                               have the topic through lookupdHTTPAddresses (polled every second), consumes n messages
 //                               from all of them and exits. "nsqds" in the output lists the nsqds it connected to.
@@ -20,7 +22,7 @@ const nsq = require('nsqjs')
 
 const [port, mode = 'plain', nText = '100', action = 'roundtrip', topicArg] = process.argv.slice(2)
 if (!port) {
-  console.error('usage: node compat.js <tcp-port|lookupd-http-port> <mode> <n> [roundtrip|publish|consume|lookup-consume] [topic]')
+  console.error('usage: node compat.js <tcp-port|lookupd-http-port> <mode> <n> [roundtrip|publish|consume|requeue|lookup-consume] [topic]')
   process.exit(64)
 }
 const n = parseInt(nText, 10)
@@ -60,7 +62,7 @@ function startReader(onReady, viaLookupd) {
     ? { lookupdHTTPAddresses: [`127.0.0.1:${port}`] }
     : { nsqdTCPAddresses: [`127.0.0.1:${port}`] }
   reader = new nsq.Reader(topic, channel, Object.assign(source, {
-    maxInFlight: 50,
+    maxInFlight: action === 'requeue' ? 1 : 50,
     lookupdPollInterval: 1,
   }, options))
   reader.on(nsq.Reader.ERROR, (err) => result.errors.push(`reader: ${err && err.message ? err.message : err}`))
@@ -68,7 +70,8 @@ function startReader(onReady, viaLookupd) {
   reader.on(nsq.Reader.MESSAGE, (msg) => {
     result.received.push(msg.body.toString())
     result.attempts.push(msg.attempts)
-    msg.finish()
+    if (action === 'requeue') msg.requeue(0, false)
+    else msg.finish()
     if (result.received.length === n) {
       // Stay a moment longer: a duplicate delivery would show up here.
       setTimeout(() => finish(0), 750)
@@ -128,6 +131,7 @@ switch (action) {
     publishAll(() => finish(0))
     break
   case 'consume':
+  case 'requeue':
     startReader(null)
     break
   case 'lookup-consume':

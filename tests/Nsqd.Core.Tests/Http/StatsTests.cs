@@ -11,7 +11,7 @@ public class StatsTests
     private static readonly string[] TopLevel = ["version", "health", "start_time", "topics", "memory", "producers"];
     private static readonly string[] TopicKeys =
         ["topic_name", "channels", "depth", "backend_depth", "message_count", "message_bytes", "paused", "e2e_processing_latency"];
-    private static readonly string[] ChannelKeys =
+    internal static readonly string[] ChannelKeys =
     [
         "channel_name", "depth", "backend_depth", "in_flight_count", "deferred_count", "message_count", "requeue_count",
         "timeout_count", "client_count", "clients", "paused", "e2e_processing_latency",

@@ -82,6 +82,30 @@ public sealed class MeterListenerTests
     }
 
     [Fact]
+    public async Task Policy_counters_are_reported_for_channels_with_the_policy_on_only()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var collector = new Collector(broker.Server.Broker.Metrics.Meter);
+        using (var http = broker.HttpClient())
+        {
+            Assert.True((await http.PostAsync("/topic/create?topic=meter_pol", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/create?topic=meter_pol&channel=capped", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/create?topic=meter_pol&channel=plain", null)).IsSuccessStatusCode);
+            Assert.True((await http.PostAsync("/channel/config?topic=meter_pol&channel=capped", new StringContent("""{"max_depth":2}"""))).IsSuccessStatusCode);
+        }
+        await using var pub = await broker.ConnectAsync();
+        await pub.PublishManyAsync("meter_pol", ["a", "b", "c", "d", "e"]);
+
+        var capped = new[] { ("topic", "meter_pol"), ("channel", "capped") };
+        var plain = new[] { ("topic", "meter_pol"), ("channel", "plain") };
+        var m = collector.Collect();
+        Assert.Equal(3, m.Get("nsqd.channel.overflowed", capped));
+        Assert.Equal(-1, m.Get("nsqd.channel.overflowed", plain));
+        Assert.Equal(-1, m.Get("nsqd.channel.dead_lettered", capped));
+        Assert.Equal(-1, m.Get("nsqd.channel.expired", capped));
+    }
+
+    [Fact]
     public async Task The_meter_is_disposed_with_the_broker()
     {
         var broker = await TestBroker.StartAsync();

@@ -25,6 +25,21 @@ public sealed class ChannelStats
     [JsonPropertyName("backend_corrupt_records")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? BackendCorruptRecords { get; set; }
+    /// <summary>
+    /// Not in nsqd (docs/channel-policies.md): messages dead-lettered after <c>max_attempts</c> deliveries since start.
+    /// Present only while <c>max_attempts</c> is set, so the key set is nsqd's for a channel without policies.
+    /// </summary>
+    [JsonPropertyName("dead_letter_count")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? DeadLetterCount { get; set; }
+    /// <summary>Not in nsqd: messages older than <c>message_ttl_ms</c> removed since start; present only while it is set.</summary>
+    [JsonPropertyName("expired_count")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ExpiredCount { get; set; }
+    /// <summary>Not in nsqd: messages removed beyond <c>max_depth</c> since start; present only while it is set.</summary>
+    [JsonPropertyName("overflow_count")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? OverflowCount { get; set; }
     /// <summary>Messages sent to a consumer and not yet finished, requeued or timed out.</summary>
     [JsonPropertyName("in_flight_count")] public int InFlightCount { get; set; }
     /// <summary>Requeued (REQ with a delay) messages waiting for their time.</summary>

@@ -11,4 +11,6 @@ namespace Nsq.Protocol.Http;
 [JsonSerializable(typeof(InfoResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(ChannelConfig))]
+[JsonSerializable(typeof(ChannelPeekResponse))]
 public sealed partial class NsqHttpJsonContext : JsonSerializerContext;

@@ -128,7 +128,7 @@ internal sealed partial class Broker
                 if (t.IsEphemeral || t.IsExiting) continue;
                 var chans = new List<ChannelMetadata>();
                 foreach (var c in t.Channels)
-                    if (!c.IsEphemeral && !c.IsExiting) chans.Add(new ChannelMetadata { Name = c.Name, Paused = c.IsPaused });
+                    if (!c.IsEphemeral && !c.IsExiting) chans.Add(new ChannelMetadata { Name = c.Name, Paused = c.IsPaused, Config = c.Policy.IsOff ? null : c.Policy.ToConfig() });
                 md.Topics.Add(new TopicMetadata { Name = t.Name, Paused = t.IsPaused, Channels = chans.Count > 0 ? chans : null });
             }
             try
@@ -140,6 +140,18 @@ internal sealed partial class Broker
                 Logger.LogError(ex, "failed to persist metadata");
             }
         }
+    }
+
+    /// <summary>A channel's policies from nsqd.dat; values the HTTP API would refuse are skipped with a warning.</summary>
+    private void LoadPolicy(Channel c, Nsq.Protocol.Http.ChannelConfig config)
+    {
+        var policy = ChannelPolicy.From(config);
+        if (policy.Validate(c.Topic.Name) is { } error)
+        {
+            Logger.LogWarning("skipping the config of channel {Topic}:{Channel} in nsqd.dat: {Error}", c.Topic.Name, c.Name, error);
+            return;
+        }
+        c.SetPolicy(policy);
     }
 
     /// <summary>Spec §5.2 loading: invalid names skipped with a warning, channels created and paused, then topics start.</summary>
@@ -168,6 +180,7 @@ internal sealed partial class Broker
                     }
                     var c = t.GetOrCreateChannel(cm.Name, out _);
                     if (cm.Paused) c.SetPaused(true);
+                    if (cm.Config is { } config) LoadPolicy(c, config);
                 }
             }
         }

@@ -39,6 +39,9 @@ internal sealed partial class NsqdHttpApi
         _router.Map("POST", "/channel/empty", ChannelEmpty);
         _router.Map("POST", "/channel/pause", ChannelPause);
         _router.Map("POST", "/channel/unpause", ChannelUnpause);
+        _router.Map("GET", "/channel/config", ChannelConfigGet);
+        _router.Map("POST", "/channel/config", ChannelConfigPostAsync);
+        _router.Map("GET", "/channel/peek", ChannelPeek);
         _router.Map("GET", "/config/:opt", ConfigGet);
         _router.Map("PUT", "/config/:opt", ConfigPutAsync);
         _router.Map("PUT", "/debug/setblockrate", SetBlockRate);

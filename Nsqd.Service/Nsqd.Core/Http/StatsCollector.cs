@@ -93,6 +93,7 @@ internal static class StatsCollector
             foreach (var client in clients) clientStats.Add(ClientToStats(client, topicFilter));
         }
         var s = c.Snapshot();
+        var policy = c.Policy;
         return new ChannelStats
         {
             ChannelName = c.Name,
@@ -100,6 +101,10 @@ internal static class StatsCollector
             BackendDepth = s.BackendDepth,
             BackendBadSegments = c.BadSegments is > 0 and var cb ? cb : null,
             BackendCorruptRecords = c.CorruptRecords is > 0 and var cr ? cr : null,
+            // Only while the setting is on: a channel without policies has exactly nsqd's keys.
+            DeadLetterCount = policy.MaxAttempts > 0 ? Interlocked.Read(ref c.DeadLetterCount) : null,
+            ExpiredCount = policy.MessageTtlMs > 0 ? Interlocked.Read(ref c.ExpiredCount) : null,
+            OverflowCount = policy.MaxDepth > 0 ? Interlocked.Read(ref c.OverflowCount) : null,
             InFlightCount = s.InFlight,
             DeferredCount = s.Deferred,
             MessageCount = s.MessageCount,

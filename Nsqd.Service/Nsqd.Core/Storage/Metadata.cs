@@ -21,6 +21,13 @@ internal sealed class ChannelMetadata
 {
     [JsonPropertyName("name")] public string Name { get; set; } = "";
     [JsonPropertyName("paused")] public bool Paused { get; set; }
+    /// <summary>
+    /// Not in nsqd: the channel's policies (docs/channel-policies.md), written only while one is set. nsqd's decoder
+    /// ignores unknown keys, so real nsqd still starts on this file.
+    /// </summary>
+    [JsonPropertyName("config")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Nsq.Protocol.Http.ChannelConfig? Config { get; set; }
 }
 
 [JsonSerializable(typeof(Metadata))]

@@ -51,6 +51,14 @@ internal sealed class NsqdMetrics : IDisposable
         Meter.CreateObservableGauge("nsqd.channel.clients", () => Channels(static (c, _) => c.Clients.Length),
             "{client}", "Consumers subscribed to the channel");
 
+        // docs/channel-policies.md: like /stats, only channels with the setting on report these.
+        Meter.CreateObservableCounter("nsqd.channel.dead_lettered", () => Channels(static c => Interlocked.Read(ref c.DeadLetterCount), static c => c.Policy.MaxAttempts > 0),
+            "{message}", "Messages dead-lettered (or dropped) after max_attempts deliveries");
+        Meter.CreateObservableCounter("nsqd.channel.expired", () => Channels(static c => Interlocked.Read(ref c.ExpiredCount), static c => c.Policy.MessageTtlMs > 0),
+            "{message}", "Messages older than message_ttl_ms removed from the channel");
+        Meter.CreateObservableCounter("nsqd.channel.overflowed", () => Channels(static c => Interlocked.Read(ref c.OverflowCount), static c => c.Policy.MaxDepth > 0),
+            "{message}", "Messages removed from the channel beyond max_depth");
+
         // Damage is reported where it was found: a topic's queue (tag topic) or a channel's (tags topic and channel),
         // each counting its deferred journal too, as /stats' backend_corrupt_records and backend_bad_segments do.
         Meter.CreateObservableCounter("nsqd.backend.corrupt_records", () => Queues(static t => t.CorruptRecords, static c => c.CorruptRecords),
@@ -94,7 +102,7 @@ internal sealed class NsqdMetrics : IDisposable
 
     private List<Measurement<long>> Channels(Func<Channel, ChannelSnapshot, long> read) => Channels(c => read(c, c.Snapshot()));
 
-    private List<Measurement<long>> Channels(Func<Channel, long> read)
+    private List<Measurement<long>> Channels(Func<Channel, long> read, Func<Channel, bool>? include = null)
     {
         var list = new List<Measurement<long>>();
         foreach (var t in _broker.Topics)
@@ -102,7 +110,7 @@ internal sealed class NsqdMetrics : IDisposable
             if (t.IsExiting) continue;
             foreach (var c in t.Channels)
             {
-                if (c.IsExiting) continue;
+                if (c.IsExiting || (include is not null && !include(c))) continue;
                 list.Add(new Measurement<long>(read(c),
                     new KeyValuePair<string, object?>("topic", t.Name), new KeyValuePair<string, object?>("channel", c.Name)));
             }

@@ -28,13 +28,15 @@ internal sealed partial class Channel
     /// <summary>REQ: 0 → back to the ready queue; &gt;0 → deferred until now + delay (already clamped by the caller).</summary>
     public InFlightResult Requeue(ClientSession client, ulong id, long delayMs)
     {
+        List<Message>? dead = null;
         lock (_lock)
         {
             if (IsExiting) return InFlightResult.Exiting;
             var r = TakeOwned(client, id, out var m);
             if (r != InFlightResult.Ok) return r;
             Interlocked.Increment(ref RequeueCount);
-            if (delayMs > 0)
+            if (IsExhaustedLocked(m!)) Collect(m!, ref DeadLetterCount, ref dead);
+            else if (delayMs > 0)
             {
                 // The ready-queue record is released only after the journal record is fsynced (durable mode).
                 var token = m!.DiskToken;
@@ -42,8 +44,9 @@ internal sealed partial class Channel
                 _deferred.Add(m, Clock.NowMs + delayMs);
                 _queue.ConfirmToken(token, afterCommit: true);
             }
-            else RequeueLocked(m!);
+            else RequeueLocked(m!, ref dead);
         }
+        if (dead is not null) DeadLetter(dead);
         if (delayMs <= 0) WakeHungryClients();
         return InFlightResult.Ok;
     }
@@ -77,11 +80,27 @@ internal sealed partial class Channel
     }
 
     /// <summary>
+    /// A message back from flight (timeout, client gone, REQ 0): dead-lettered when max_attempts says so, else back into
+    /// the ready queue, whose max_depth may then push the head out.
+    /// </summary>
+    private void RequeueLocked(Message m, ref List<Message>? dead)
+    {
+        if (_policy is null)
+        {
+            PutBackLocked(m);
+            return;
+        }
+        if (IsExhaustedLocked(m)) Collect(m, ref DeadLetterCount, ref dead);
+        else PutBackLocked(m);
+        EnforceMaxDepthLocked(ref dead);
+    }
+
+    /// <summary>
     /// Back into the ready queue, as a new record when it goes to disk (then the record it was read from is confirmed:
     /// same file, so the metadata that releases the old record is written after an fsync covering the new one). If the
     /// disk write fails the message stays in memory (MessageQueue's policy) with its old record unconfirmed.
     /// </summary>
-    private void RequeueLocked(Message m)
+    private void PutBackLocked(Message m)
     {
         var token = m.DiskToken;
         m.DiskToken = 0;
@@ -106,6 +125,7 @@ internal sealed partial class Channel
     public void ProcessDeadlines(long nowMs)
     {
         var woke = false;
+        List<Message>? dead = null;
         lock (_lock)
         {
             foreach (var client in _clients)
@@ -117,18 +137,20 @@ internal sealed partial class Channel
                     m.Owner = null;
                     Interlocked.Increment(ref TimeoutCount);
                     client.TimedOut();
-                    RequeueLocked(m);
+                    RequeueLocked(m, ref dead);
                     woke = true;
                 }
             }
             while (_deferred.TryTakeDue(nowMs, out var d, out var token))
             {
                 d.DeferMs = 0;
-                RequeueLocked(d);
+                PutBackLocked(d);
                 _deferred.Confirm(token);
                 woke = true;
             }
+            if (woke && _policy is not null) EnforceMaxDepthLocked(ref dead);
         }
+        if (dead is not null) DeadLetter(dead);
         if (woke) WakeHungryClients();
     }
 }

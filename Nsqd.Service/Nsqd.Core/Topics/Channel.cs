@@ -31,6 +31,9 @@ internal sealed partial class Channel
         E2E = new LatencyStats(broker.Options.E2EProcessingLatencyPercentiles, broker.Options.E2EProcessingLatencyWindowTime);
     }
 
+    /// <summary>About 139 years: a longer message_ttl_ms is the same as this one, and in ns it does not overflow.</summary>
+    private const long MaxTtlMs = 1L << 42;
+
     public Topic Topic { get; }
     public string Name { get; }
     public Broker Broker { get; }
@@ -81,6 +84,7 @@ internal sealed partial class Channel
     public void RemoveClient(ClientSession client)
     {
         bool deleteNow;
+        List<Message>? dead = null;
         lock (_lock)
         {
             var idx = Array.IndexOf(_clients, client);
@@ -93,13 +97,14 @@ internal sealed partial class Channel
                 var next = m.Next;
                 _inFlight.Remove(m.Id);
                 m.Owner = null; m.Prev = null; m.Next = null;
-                RequeueLocked(m);
+                RequeueLocked(m, ref dead);
                 m = next;
             }
             client.InFlightHead = client.InFlightTail = null;
             client.InFlightCount = 0;
             deleteNow = IsEphemeral && _clients.Length == 0 && !IsExiting;
         }
+        if (dead is not null) DeadLetter(dead);
         if (deleteNow) Topic.DeleteChannel(Name);
         else WakeHungryClients();
     }
@@ -107,6 +112,7 @@ internal sealed partial class Channel
     /// <summary>Spec §1.6 publish path: into the ready queue, or the deferred set when the message carries a delay.</summary>
     public void Put(Message m)
     {
+        List<Message>? dead = null;
         lock (_lock)
         {
             Interlocked.Increment(ref MessageCount);
@@ -116,7 +122,9 @@ internal sealed partial class Channel
                 return;
             }
             _queue.Put(m);
+            if (_policy is not null) EnforceMaxDepthLocked(ref dead);
         }
+        if (dead is not null) DeadLetter(dead);
         WakeHungryClients();
     }
 
@@ -124,6 +132,7 @@ internal sealed partial class Channel
     public void PutBatch(ReadOnlySpan<Message> messages, bool copy)
     {
         IOException? error = null;
+        List<Message>? dead = null;
         lock (_lock)
         {
             var now = Clock.NowMs;
@@ -144,7 +153,9 @@ internal sealed partial class Channel
                 Broker.SetHealth(ex.Message);
                 error = ex;
             }
+            if (_policy is not null) EnforceMaxDepthLocked(ref dead);
         }
+        if (dead is not null) DeadLetter(dead);
         WakeHungryClients();
         if (error is not null) throw error;
     }
@@ -156,6 +167,7 @@ internal sealed partial class Channel
     public int TakeForClient(ClientSession client, Span<Message> destination)
     {
         var n = 0;
+        List<Message>? dead = null;
         lock (_lock)
         {
             // A closing session detaches under this lock after setting IsClosed: checking here means a pump racing with
@@ -163,6 +175,8 @@ internal sealed partial class Channel
             if (IsPaused || IsExiting || client.IsClosed) return 0;
             var now = Clock.NowMs;
             var sample = client.SampleRate;
+            // message_ttl_ms: published before this is expired (no setting: no message is that old).
+            var expiredBefore = _policy is { MessageTtlMs: > 0 } p ? Clock.UnixNanos - Math.Min(p.MessageTtlMs, MaxTtlMs) * 1_000_000 : long.MinValue;
             while (n < destination.Length && _queue.TryTake(out var m))
             {
                 // Spec §2.7: sample_rate drops the messages it does not sample (nsqd's behaviour, kept on purpose).
@@ -170,6 +184,11 @@ internal sealed partial class Channel
                 {
                     // A ready copy left by a crash of a message the journal holds as deferred: not before its due time.
                     _queue.Confirm(m);
+                    continue;
+                }
+                if (m.TimestampNs < expiredBefore)
+                {
+                    Collect(m, ref ExpiredCount, ref dead);
                     continue;
                 }
                 if (sample > 0 && Random.Shared.Next(100) > sample)
@@ -190,6 +209,7 @@ internal sealed partial class Channel
                 destination[n++] = m;
             }
         }
+        if (dead is not null) DeadLetter(dead);
         return n;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Nsq.Protocol.V2;
 using Nsqd.DiskQueue;
 
 namespace Nsqd.Core.Topics;
@@ -99,6 +100,27 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
         }
         m = null!;
         return false;
+    }
+
+    /// <summary>
+    /// The first <paramref name="n"/> messages <see cref="TryTake"/> would return, copied, without taking them: memory in
+    /// queue order, then the oldest unread disk records (records that do not decode are passed over, as TryTake does).
+    /// </summary>
+    public List<Nsq.Protocol.Http.PeekedMessage> Peek(int n)
+    {
+        var result = new List<Nsq.Protocol.Http.PeekedMessage>(Math.Min(n, _memory.Count + 16));
+        foreach (var m in _memory)
+        {
+            if (result.Count == n) return result;
+            result.Add(new() { Id = MessageId.ToString(m.Id), Timestamp = m.TimestampNs, Attempts = m.Attempts, Body = m.Body.ToArray() });
+        }
+        if (result.Count == n || Backend.Depth == 0) return result;
+        foreach (var record in Backend.Peek(n - result.Count))
+        {
+            if (!MessageLayout.TryReadHeader(record, out var ts, out var attempts, out var id)) continue;
+            result.Add(new() { Id = MessageId.ToString(id), Timestamp = ts, Attempts = attempts, Body = record.AsSpan(MessageLayout.HeaderLength).ToArray() });
+        }
+        return result;
     }
 
     /// <summary>

@@ -102,6 +102,10 @@ public sealed class NsqdAdminClientTests
     private static async Task CreateChannelAsync(TestBroker b, string topic)
     {
         using var http = b.HttpClient();
-        (await http.PostAsync(new Uri($"/channel/create?topic={topic}&channel=ch", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        foreach (var path in new[] { $"/topic/create?topic={topic}", $"/channel/create?topic={topic}&channel=ch" })
+        {
+            using var response = await http.PostAsync(new Uri(path, UriKind.Relative), null);
+            Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 }

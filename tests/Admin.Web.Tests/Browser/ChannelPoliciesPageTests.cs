@@ -16,6 +16,7 @@ public sealed class ChannelPoliciesPageTests(BrowserFixture fixture)
     {
         var topic = TestCluster.NewTopic("policy");
         var broker = Cluster.Brokers[0];
+        await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=billing");
         await Cluster.WaitForProducersAsync(topic, 1);
         var page = await fixture.NewPageAsync();
@@ -60,6 +61,7 @@ public sealed class ChannelPoliciesPageTests(BrowserFixture fixture)
     {
         var topic = TestCluster.NewTopic("peek");
         var broker = Cluster.Brokers[1];
+        await TestCluster.PostAsync(broker, $"/topic/create?topic={topic}");
         await TestCluster.PostAsync(broker, $"/channel/create?topic={topic}&channel=audit");
         using (var http = TestCluster.Direct(broker))
         {

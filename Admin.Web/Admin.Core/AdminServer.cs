@@ -80,6 +80,7 @@ public sealed class AdminServer : IDaemonServer
             .RemoveAllResilienceHandlers();
         services.AddSingleton(sp => new ClusterClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(ClusterHttpClient), options));
         services.AddSingleton<ClusterQueries>();
+        services.AddSingleton(sp => new ChannelPolicyClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(ClusterHttpClient)));
         services.AddSingleton<RateStore>();
         services.AddSingleton(sp => new NotificationPublisher(sp.GetRequiredService<IHttpClientFactory>().CreateClient(NotificationHttpClient),
             options, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<NotificationPublisher>>()));

@@ -8,7 +8,8 @@ namespace Admin.Core.Actions;
 /// nsqadmin's mutating actions (spec §7.3), fanned out to the lookupds and nsqds concerned, each followed by a notification
 /// (spec §7.4). Every method returns the upstream failures (empty = all succeeded).
 /// </summary>
-public sealed class AdminActions(ClusterClient cluster, NotificationPublisher notifications, AdminOptions options)
+public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, ChannelPolicyClient policies, NotificationPublisher notifications,
+    AdminOptions options)
 {
     /// <summary>The actions <c>POST /api/topics/:topic[/:channel]</c> accepts.</summary>
     public static bool IsQueueAction(string action) => action is "pause" or "unpause" or "empty";
@@ -55,6 +56,22 @@ public sealed class AdminActions(ClusterClient cluster, NotificationPublisher no
         var errors = await cluster.PostToNodesAsync(producers.Value, $"channel/{action}?{Q("topic", topic)}&{Q("channel", channel)}", ct).ConfigureAwait(false);
         Notify(action + "_channel", topic, channel, null, request);
         return [.. producers.Errors, .. errors];
+    }
+
+    /// <summary>
+    /// Changes a channel's policies (<paramref name="settings"/>, the JSON object of docs/channel-policies.md, passed on as
+    /// it is: nsqd validates it) on every node that holds the channel. Errors null: no node holds it; all failed: nothing
+    /// changed anywhere.
+    /// </summary>
+    public async Task<(List<string>? Errors, bool AllFailed)> ConfigureChannelAsync(string topic, string channel, byte[] settings,
+        HttpContext request, CancellationToken ct)
+    {
+        var r = await queries.TopicAsync(topic, false, ct, channel).ConfigureAwait(false);
+        var nodes = r.Value.Channels.FirstOrDefault(c => c.Channel == channel)?.Nodes.Select(n => n.Node).ToList() ?? [];
+        if (nodes.Count == 0) return r.AllFailed ? (r.Errors.ToList(), true) : (null, true);
+        var errors = await policies.SetConfigsAsync(nodes, topic, channel, settings, ct).ConfigureAwait(false);
+        Notify("config_channel", topic, channel, null, request);
+        return ([.. r.Errors, .. errors], errors.Count == nodes.Count);
     }
 
     /// <summary>Deletes a topic on every lookupd and every producer.</summary>

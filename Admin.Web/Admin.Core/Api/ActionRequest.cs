@@ -12,18 +12,28 @@ internal static class ActionRequest
 {
     public static async Task<(Dictionary<string, string>? Fields, string? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
+        var (body, error) = await ReadObjectAsync(request, ct).ConfigureAwait(false);
+        if (body is null) return (null, error);
+        using var doc = JsonDocument.Parse(body);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.String) fields[p.Name] = p.Value.GetString()!;
+        }
+        return (fields, null);
+    }
+
+    /// <summary>The body as it came, once it is known to be a JSON object (for bodies passed on to nsqd as they are).</summary>
+    public static async Task<(byte[]? Body, string? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, "INVALID_BODY");
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
         try
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct).ConfigureAwait(false);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, "INVALID_BODY");
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (p.Value.ValueKind == JsonValueKind.String) fields[p.Name] = p.Value.GetString()!;
-            }
-            return (fields, null);
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? (buffer.ToArray(), null) : (null, "INVALID_BODY");
         }
         catch (JsonException)
         {

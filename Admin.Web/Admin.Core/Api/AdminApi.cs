@@ -25,6 +25,7 @@ public static class AdminApi
         app.MapPost("/api/topics", CreateAsync);
         app.MapPost("/api/topics/{topic}", TopicActionAsync);
         app.MapPost("/api/topics/{topic}/{channel}", ChannelActionAsync);
+        app.MapPost("/api/topics/{topic}/{channel}/config", ChannelConfigAsync);
         app.MapDelete("/api/topics/{topic}", DeleteTopicAsync);
         app.MapDelete("/api/topics/{topic}/{channel}", DeleteChannelAsync);
         app.MapDelete("/api/nodes/{node}", TombstoneAsync);
@@ -136,6 +137,17 @@ public static class AdminApi
         return ApiResults.Action(ctx, await actions.ChannelActionAsync(topic, channel, action, ctx, ctx.RequestAborted).ConfigureAwait(false));
     }
 
+    private static async Task<IResult> ChannelConfigAsync(HttpContext ctx, AdminActions actions, AdminOptions options, string topic, string channel)
+    {
+        if (Forbidden(ctx, options)) return ApiResults.Error(ctx, StatusCodes.Status403Forbidden, "FORBIDDEN");
+        var (settings, error) = await ActionRequest.ReadObjectAsync(ctx.Request, ctx.RequestAborted).ConfigureAwait(false);
+        if (settings is null) return ApiResults.Error(ctx, StatusCodes.Status400BadRequest, error!);
+        var (errors, allFailed) = await actions.ConfigureChannelAsync(topic, channel, settings, ctx, ctx.RequestAborted).ConfigureAwait(false);
+        return errors is null
+            ? ApiResults.Error(ctx, StatusCodes.Status404NotFound, "CHANNEL_NOT_FOUND")
+            : ApiResults.Action(ctx, errors, allFailed);
+    }
+
     private static async Task<IResult> DeleteTopicAsync(HttpContext ctx, AdminActions actions, AdminOptions options, string topic)
         => Forbidden(ctx, options)
             ? ApiResults.Error(ctx, StatusCodes.Status403Forbidden, "FORBIDDEN")
@@ -156,6 +168,6 @@ public static class AdminApi
     }
 
     /// <summary>With <c>--admin-user</c> set, only those users (named by <c>--acl-http-header</c>) may act.</summary>
-    private static bool Forbidden(HttpContext ctx, AdminOptions options)
+    internal static bool Forbidden(HttpContext ctx, AdminOptions options)
         => options.AdminUsers.Count > 0 && !options.AdminUsers.Contains(ctx.Request.Headers[options.AclHttpHeader].ToString());
 }

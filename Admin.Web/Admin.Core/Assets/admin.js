@@ -69,6 +69,36 @@
     run("POST", "/api/topics", JSON.stringify(body), "/topics/" + encodeURIComponent(topic));
   });
 
+  // The channel settings form: only the fields the operator changed are sent (nsqd changes only the settings a body
+  // names), so a field that differs between nodes and is left empty stays as each node has it.
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest("form[data-channel-config]");
+    if (!form) return;
+    e.preventDefault();
+    var body = {}, changed = 0, invalid = null;
+    Array.prototype.forEach.call(form.querySelectorAll("input[name]"), function (input) {
+      if (input.value === input.defaultValue) return;
+      var value = input.value.trim();
+      if (input.type === "number") {
+        if (value !== "" && !/^\d+$/.test(value)) invalid = invalid || input.name;
+        body[input.name] = value === "" ? 0 : parseInt(value, 10);   // empty turns it off, as 0 does
+      } else {
+        body[input.name] = value;
+      }
+      changed++;
+    });
+    if (invalid) {
+      flash(invalid + ": a whole number, 0 or more", "error");
+      return;
+    }
+    if (!changed) {
+      flash("Nothing changed.", "");
+      return;
+    }
+    if (!window.confirm(form.dataset.confirm)) return;
+    run("POST", form.dataset.url, JSON.stringify(body), null);
+  });
+
   // --- charts -------------------------------------------------------------------------------------------------
   var colors = { publish: "#2463eb", consume: "#16a34a", depth: "#f59e0b" };
 

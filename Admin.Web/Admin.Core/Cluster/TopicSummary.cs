@@ -5,10 +5,13 @@ namespace Admin.Core.Cluster;
 /// <summary>
 /// Counters shared by a topic or channel row: one node's, or the sum over nodes (nsqadmin's node <c>"*"</c>).
 /// <see cref="CorruptRecords"/> and <see cref="BadSegments"/> are our nsqd's disk damage counters (0 from a real nsqd,
-/// which has no such keys).
+/// which has no such keys). <see cref="DeadLettered"/>, <see cref="Expired"/> and <see cref="Overflowed"/> are our nsqd's
+/// channel-policy counters (docs/channel-policies.md): null where the node does not send them (the policy is off, or
+/// a real nsqd).
 /// </summary>
 public sealed record QueueCounts(long Depth, long BackendDepth, long InFlight, long Deferred, long Requeued, long TimedOut,
-    long Messages, long Clients, bool Paused, long CorruptRecords = 0, long BadSegments = 0)
+    long Messages, long Clients, bool Paused, long CorruptRecords = 0, long BadSegments = 0,
+    long? DeadLettered = null, long? Expired = null, long? Overflowed = null)
 {
     /// <summary>Whether the node(s) lost records to disk damage or found damaged segments.</summary>
     public bool Damaged => CorruptRecords > 0 || BadSegments > 0;
@@ -23,12 +26,17 @@ public sealed record QueueCounts(long Depth, long BackendDepth, long InFlight, l
         t.BackendCorruptRecords ?? 0, t.BackendBadSegments ?? 0);
 
     public static QueueCounts Of(ChannelStats c) => new(c.Depth, c.BackendDepth, c.InFlightCount, c.DeferredCount, c.RequeueCount,
-        c.TimeoutCount, c.MessageCount, c.ClientCount, c.Paused, c.BackendCorruptRecords ?? 0, c.BackendBadSegments ?? 0);
+        c.TimeoutCount, c.MessageCount, c.ClientCount, c.Paused, c.BackendCorruptRecords ?? 0, c.BackendBadSegments ?? 0,
+        c.DeadLetterCount, c.ExpiredCount, c.OverflowCount);
 
     /// <summary>Sum of two rows; paused when any node is paused (nsqadmin shows a topic paused if one node is).</summary>
     public QueueCounts Add(QueueCounts o) => new(Depth + o.Depth, BackendDepth + o.BackendDepth, InFlight + o.InFlight,
         Deferred + o.Deferred, Requeued + o.Requeued, TimedOut + o.TimedOut, Messages + o.Messages, Clients + o.Clients, Paused || o.Paused,
-        CorruptRecords + o.CorruptRecords, BadSegments + o.BadSegments);
+        CorruptRecords + o.CorruptRecords, BadSegments + o.BadSegments,
+        Sum(DeadLettered, o.DeadLettered), Sum(Expired, o.Expired), Sum(Overflowed, o.Overflowed));
+
+    // A policy counter stays absent in a sum only when no node sent it.
+    private static long? Sum(long? a, long? b) => a is null && b is null ? null : (a ?? 0) + (b ?? 0);
 }
 
 /// <summary>One node's share of a topic or channel.</summary>

@@ -27,6 +27,9 @@ public static class DisplayFormat
 
     public static string Channel(string topic, string channel) => Topic(topic) + "/" + Uri.EscapeDataString(channel);
 
+    /// <summary>The JSON API path of a channel (its actions, <c>/config</c>).</summary>
+    public static string ChannelApi(string topic, string channel) => $"/api/topics/{Uri.EscapeDataString(topic)}/{Uri.EscapeDataString(channel)}";
+
     public static string Node(string node) => "/nodes/" + Uri.EscapeDataString(node).Replace("%3A", ":", StringComparison.Ordinal);
 
     /// <summary>The JSON body of an action (<c>{"action":"empty"}</c>).</summary>

@@ -35,12 +35,22 @@ internal static class PageEndpoints
         return Page<TopicPage>(new TopicModel(r.Value, [.. r.Value.Nodes.Select(n => n.Node)], rates, warning));
     }
 
-    private static async Task<IResult> ChannelAsync(HttpContext ctx, ClusterQueries queries, RateStore rates, string topic, string channel)
+    private static async Task<IResult> ChannelAsync(HttpContext ctx, ClusterQueries queries, ChannelPolicyClient policies, AdminOptions options,
+        RateStore rates, string topic, string channel, int? peek)
     {
         var r = await queries.TopicAsync(topic, true, ctx.RequestAborted, channel).ConfigureAwait(false);
         var c = r.Value.Channels.FirstOrDefault(x => x.Channel == channel);
         var warning = c is null && r.Errors.Count == 0 ? "No node holds this channel." : r.Message;
-        return Page<ChannelPage>(new ChannelModel(c ?? new ChannelSummary(topic, channel, QueueCounts.Zero, [], []), rates, DateTimeOffset.UtcNow, warning));
+        var nodes = c?.Nodes.Select(n => n.Node).ToList() ?? [];
+        var configs = await policies.GetConfigsAsync(nodes, topic, channel, ctx.RequestAborted).ConfigureAwait(false);
+        PeekView? peeked = null;
+        if (peek is { } n)
+        {
+            var forbidden = Api.AdminApi.Forbidden(ctx, options);
+            peeked = new PeekView(n, forbidden ? [] : await policies.PeekAsync(nodes, topic, channel, n, ctx.RequestAborted).ConfigureAwait(false), forbidden);
+        }
+        return Page<ChannelPage>(new ChannelModel(c ?? new ChannelSummary(topic, channel, QueueCounts.Zero, [], []), rates, DateTimeOffset.UtcNow,
+            warning, configs, peeked));
     }
 
     private static async Task<IResult> NodesAsync(HttpContext ctx, ClusterClient cluster)

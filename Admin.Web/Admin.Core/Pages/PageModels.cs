@@ -9,8 +9,13 @@ public sealed record TopicsModel(IReadOnlyList<TopicSummary> Topics, RateStore R
 /// <summary>A topic page.</summary>
 public sealed record TopicModel(TopicSummary Topic, IReadOnlyList<string> Producers, RateStore Rates, string Warning);
 
-/// <summary>A channel page.</summary>
-public sealed record ChannelModel(ChannelSummary Channel, RateStore Rates, DateTimeOffset Now, string Warning);
+/// <summary>A channel page, with each node's channel policies and, when asked for, the head of its queue.</summary>
+public sealed record ChannelModel(ChannelSummary Channel, RateStore Rates, DateTimeOffset Now, string Warning,
+    IReadOnlyList<NodePolicy> Policies, PeekView? Peek);
+
+/// <summary>The channel page's peek: how many messages were asked for and what each node answered (none when the
+/// operator may not see bodies: with <c>--admin-user</c>, only admin users may).</summary>
+public sealed record PeekView(int Count, IReadOnlyList<NodePeek> Nodes, bool Forbidden);
 
 /// <summary>The nodes page.</summary>
 public sealed record NodesModel(IReadOnlyList<NodeView> Nodes, int LookupdCount, Version? Newest, string Warning);

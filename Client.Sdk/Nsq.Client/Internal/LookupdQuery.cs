@@ -8,19 +8,13 @@ namespace Nsq.Client.Internal;
 /// <summary>The lookupd side of consumer discovery (spec §6.5): URL building and <c>/lookup?topic=</c>.</summary>
 internal static class LookupdQuery
 {
-    private const string Accept = "application/vnd.nsq; version=1.0";
-
     /// <summary>
     /// <c>host:port</c> gets <c>http://</c>; an empty or <c>/</c> path becomes <c>/lookup</c>; <c>topic=</c> is added to
     /// the query the address already has.
     /// </summary>
     public static Uri BuildUrl(string address, string topic)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        var withScheme = address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
-        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri))
-            throw new ArgumentException($"invalid lookupd address '{address}' (want host:port or a URL)", nameof(address));
-        var builder = new UriBuilder(uri);
+        var builder = new UriBuilder(HttpAddress.Parse(address, "lookupd"));
         if (builder.Path is "" or "/") builder.Path = "/lookup";
         var query = builder.Query.TrimStart('?');
         builder.Query = (query.Length == 0 ? "" : query + "&") + "topic=" + Uri.EscapeDataString(topic);
@@ -36,7 +30,7 @@ internal static class LookupdQuery
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation("Accept", Accept);
+            request.Headers.TryAddWithoutValidation("Accept", HttpAddress.Accept);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {

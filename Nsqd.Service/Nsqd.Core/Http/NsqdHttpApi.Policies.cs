@@ -52,17 +52,12 @@ internal sealed partial class NsqdHttpApi
     private static ApiResult ConfigResult(ChannelPolicy policy)
         => ApiResult.Json(JsonSerializer.SerializeToUtf8Bytes(policy.ToConfig(), NsqHttpJsonContext.Default.ChannelConfig));
 
-    /// <summary>The topic and channel arguments, then both must exist; the error names are the contract's.</summary>
+    /// <summary>nsqd's /channel/* argument checks (<see cref="GetExistingTopic"/>), then the channel must exist too.</summary>
     private ApiResult? GetExistingChannel(ApiRequest req, out Channel? channel)
     {
         channel = null;
-        if (!req.TryGetQuery(out var q)) return ApiRequest.InvalidRequest;
-        if (q.Get("topic") is not { } topicName) return MissingTopic;
-        if (!Names.IsValid(topicName)) return ApiResult.Error(400, "INVALID_TOPIC");
-        if (q.Get("channel") is not { } channelName) return ApiResult.Error(400, "MISSING_ARG_CHANNEL");
-        if (!Names.IsValid(channelName)) return ApiResult.Error(400, "INVALID_CHANNEL");
-        if (_broker.FindTopic(topicName) is not { } topic) return TopicNotFound;
-        channel = topic.FindChannel(channelName);
+        if (GetExistingTopic(req, out var topic, out var channelName) is { } error) return error;
+        channel = topic!.FindChannel(channelName!);
         return channel is null ? ChannelNotFound : null;
     }
 }

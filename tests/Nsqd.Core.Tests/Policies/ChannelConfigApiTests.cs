@@ -20,8 +20,8 @@ public class ChannelConfigApiTests
     [Theory]
     [InlineData("/channel/config?channel=c", 400, "MISSING_ARG_TOPIC")]
     [InlineData("/channel/config?topic=cfg", 400, "MISSING_ARG_CHANNEL")]
-    [InlineData("/channel/config?topic=a%20b&channel=c", 400, "INVALID_TOPIC")]
-    [InlineData("/channel/config?topic=cfg&channel=", 400, "INVALID_CHANNEL")]
+    [InlineData("/channel/config?topic=a%20b&channel=c", 400, "INVALID_ARG_TOPIC")]
+    [InlineData("/channel/config?topic=cfg&channel=", 400, "INVALID_ARG_CHANNEL")]
     [InlineData("/channel/config?topic=nope&channel=c", 404, "TOPIC_NOT_FOUND")]
     [InlineData("/channel/config?topic=cfg&channel=nope", 404, "CHANNEL_NOT_FOUND")]
     public async Task Argument_errors_are_the_same_for_GET_and_POST(string url, int status, string message)

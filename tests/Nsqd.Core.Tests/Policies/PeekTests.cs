@@ -117,8 +117,8 @@ public class PeekTests
         await http.CreateChannelAsync("pke", "c");
         await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?channel=c"), HttpStatusCode.BadRequest, "MISSING_ARG_TOPIC");
         await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=pke"), HttpStatusCode.BadRequest, "MISSING_ARG_CHANNEL");
-        await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=no*&channel=c"), HttpStatusCode.BadRequest, "INVALID_TOPIC");
-        await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=pke&channel=no*"), HttpStatusCode.BadRequest, "INVALID_CHANNEL");
+        await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=no*&channel=c"), HttpStatusCode.BadRequest, "INVALID_ARG_TOPIC");
+        await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=pke&channel=no*"), HttpStatusCode.BadRequest, "INVALID_ARG_CHANNEL");
         await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=none&channel=c"), HttpStatusCode.NotFound, "TOPIC_NOT_FOUND");
         await HttpAssert.ErrorAsync(await http.GetAsync("/channel/peek?topic=pke&channel=none"), HttpStatusCode.NotFound, "CHANNEL_NOT_FOUND");
         await HttpAssert.ErrorAsync(await http.PostAsync("/channel/peek?topic=pke&channel=c"), HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");

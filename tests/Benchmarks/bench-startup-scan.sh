@@ -14,7 +14,7 @@ set -euo pipefail
 gigabytes=${1:-10}
 size=${2:-1024}
 [[ "$gigabytes" =~ ^[0-9]+([.][0-9]+)?$ && "$size" =~ ^[0-9]+$ ]] || { echo "$bench_script: usage: [gigabytes] [size]" >&2; exit 2; }
-target=$(awk -v g="$gigabytes" 'BEGIN { printf "%d", g * 1024 * 1024 * 1024 }')
+target=$(awk -v g="$gigabytes" 'BEGIN { printf "%.0f", g * 1024 * 1024 * 1024 }') # %d: mawk caps at 2^31-1
 free=$(df -B1 --output=avail "${TMPDIR:-/tmp}" | tail -1)
 if [ "$free" -lt $((target / 10 * 12)) ]; then
   echo "$bench_script: ${gigabytes} GB needs $((target / 10 * 12 / 1048576)) MB free under ${TMPDIR:-/tmp}, there are $((free / 1048576)) MB" >&2

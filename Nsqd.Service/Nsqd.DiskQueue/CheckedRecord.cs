@@ -45,12 +45,78 @@ internal static class CheckedRecord
             && length >= min && length <= max;
     }
 
+    /// <summary>
+    /// Whether <paramref name="header"/> (what could be read of it) starts a record that fits in the
+    /// <paramref name="remaining"/> bytes before the segment's end: <see cref="TryParseHeader"/>, and room for the payload.
+    /// <paramref name="problem"/> says why not, for the log. The CRC still decides (<see cref="TryCheckRecord"/>).
+    /// </summary>
+    public static bool TryCheckHeader(ReadOnlySpan<byte> header, long remaining, int min, int max,
+        out int length, out uint sequence, out string problem)
+    {
+        length = 0;
+        sequence = 0;
+        if (remaining < HeaderSize)
+        {
+            problem = $"{remaining} bytes before the end cannot hold a record header";
+            return false;
+        }
+
+        if (header.Length < HeaderSize)
+        {
+            problem = "short read of a record header";
+            return false;
+        }
+
+        if (!TryParseHeader(header, min, max, out length, out sequence))
+        {
+            problem = DescribeBadHeader(header, min, max);
+            return false;
+        }
+
+        if (length > remaining - HeaderSize)
+        {
+            problem = $"record of {length} bytes runs past the end of the segment ({remaining - HeaderSize} bytes follow)";
+            return false;
+        }
+
+        problem = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="record"/>, read for a header that passed <see cref="TryCheckHeader"/> with
+    /// <paramref name="length"/>, is whole and its CRC matches.
+    /// </summary>
+    public static bool TryCheckRecord(ReadOnlySpan<byte> record, int length, out string problem)
+    {
+        problem = record.Length < HeaderSize + length ? "short read of a record"
+            : !ChecksumMatches(record, record[HeaderSize..(HeaderSize + length)]) ? "checksum mismatch"
+            : string.Empty;
+        return problem.Length == 0;
+    }
+
     /// <summary>Whether the CRC stored in <paramref name="header"/> matches the header and <paramref name="payload"/>.</summary>
     public static bool ChecksumMatches(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
         BinaryPrimitives.ReadUInt32BigEndian(header[CoveredHeaderSize..]) == Checksum(header[..CoveredHeaderSize], payload);
 
     /// <summary>Whether a segment starting with these bytes is in the checked format.</summary>
     public static bool StartsChecked(ReadOnlySpan<byte> first) => first.Length >= 2 && first[0] == Magic0 && first[1] == Magic1;
+
+    /// <summary>Why a header did not parse, for the log.</summary>
+    private static string DescribeBadHeader(ReadOnlySpan<byte> header, int min, int max)
+    {
+        if (header[0] != Magic0 || header[1] != Magic1)
+        {
+            return $"no record marker (found {header[0]:X2} {header[1]:X2})";
+        }
+
+        if (header[2] != Version || header[3] != 0)
+        {
+            return $"unknown record version {header[2]} or flags {header[3]:X2}";
+        }
+
+        return $"invalid record length ({BinaryPrimitives.ReadInt32BigEndian(header[4..])}) min={min} max={max}";
+    }
 
     private static uint Checksum(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
         ~Crc32C(Crc32C(uint.MaxValue, header), payload);

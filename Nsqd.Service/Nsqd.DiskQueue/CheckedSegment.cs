@@ -13,49 +13,10 @@ internal static class CheckedSegment
     public static bool TryValidate(SegmentWindow window, long position, long end, int min, int max,
         out int length, out uint sequence, out string problem)
     {
-        length = 0;
-        sequence = 0;
         long remaining = end - position;
-        if (remaining < CheckedRecord.HeaderSize)
-        {
-            problem = $"{remaining} bytes before the end cannot hold a record header";
-            return false;
-        }
-
-        ReadOnlySpan<byte> header = window.Read(position, CheckedRecord.HeaderSize);
-        if (header.Length < CheckedRecord.HeaderSize)
-        {
-            problem = "short read of a record header";
-            return false;
-        }
-
-        if (!CheckedRecord.TryParseHeader(header, min, max, out length, out sequence))
-        {
-            problem = DescribeBadHeader(header, min, max);
-            return false;
-        }
-
-        if (length > remaining - CheckedRecord.HeaderSize)
-        {
-            problem = $"record of {length} bytes runs past the end of the segment ({remaining - CheckedRecord.HeaderSize} bytes follow)";
-            return false;
-        }
-
-        ReadOnlySpan<byte> record = window.Read(position, CheckedRecord.HeaderSize + length);
-        if (record.Length < CheckedRecord.HeaderSize + length)
-        {
-            problem = "short read of a record";
-            return false;
-        }
-
-        if (!CheckedRecord.ChecksumMatches(record, record[CheckedRecord.HeaderSize..]))
-        {
-            problem = "checksum mismatch";
-            return false;
-        }
-
-        problem = string.Empty;
-        return true;
+        ReadOnlySpan<byte> header = remaining >= CheckedRecord.HeaderSize ? window.Read(position, CheckedRecord.HeaderSize) : default;
+        return CheckedRecord.TryCheckHeader(header, remaining, min, max, out length, out sequence, out problem)
+            && CheckedRecord.TryCheckRecord(window.Read(position, CheckedRecord.HeaderSize + length), length, out problem);
     }
 
     /// <summary>
@@ -116,21 +77,5 @@ internal static class CheckedSegment
 
         using var window = new SegmentWindow(handle);
         return FindNextValid(window, 1, size, min, max, out _) < size;
-    }
-
-    /// <summary>Why a header did not parse, for the log.</summary>
-    public static string DescribeBadHeader(ReadOnlySpan<byte> header, int min, int max)
-    {
-        if (header[0] != CheckedRecord.Magic0 || header[1] != CheckedRecord.Magic1)
-        {
-            return $"no record marker (found {header[0]:X2} {header[1]:X2})";
-        }
-
-        if (header[2] != CheckedRecord.Version || header[3] != 0)
-        {
-            return $"unknown record version {header[2]} or flags {header[3]:X2}";
-        }
-
-        return $"invalid record length ({BinaryPrimitives.ReadInt32BigEndian(header[4..])}) min={min} max={max}";
     }
 }

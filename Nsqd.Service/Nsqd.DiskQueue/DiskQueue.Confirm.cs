@@ -124,26 +124,16 @@ public sealed partial class DiskQueue
         [NotNullWhen(true)] out byte[]? record)
     {
         record = null;
-        string problem;
-        if (header.Length < CheckedRecord.HeaderSize)
+        long remaining = RandomAccess.GetLength(handle) - position;
+        if (CheckedRecord.TryCheckHeader(header, remaining, _minMsgSize, _maxMsgSize, out int length, out _, out string problem))
         {
-            problem = "short read of a record header";
-        }
-        else if (!CheckedRecord.TryParseHeader(header, _minMsgSize, _maxMsgSize, out int length, out _))
-        {
-            problem = CheckedSegment.DescribeBadHeader(header, _minMsgSize, _maxMsgSize);
-        }
-        else
-        {
-            byte[] payload = new byte[length];
-            if (RecordFormat.ReadFully(handle, payload, position + CheckedRecord.HeaderSize) == length
-                && CheckedRecord.ChecksumMatches(header, payload))
+            byte[] bytes = new byte[CheckedRecord.HeaderSize + length];
+            int read = RecordFormat.ReadFully(handle, bytes, position);
+            if (CheckedRecord.TryCheckRecord(bytes.AsSpan(0, read), length, out problem))
             {
-                record = payload;
+                record = bytes[CheckedRecord.HeaderSize..];
                 return true;
             }
-
-            problem = "checksum mismatch or short record";
         }
 
         Log($"cannot read back record {fileNum},{position} - {problem}");

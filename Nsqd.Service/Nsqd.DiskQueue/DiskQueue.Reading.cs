@@ -183,28 +183,11 @@ public sealed partial class DiskQueue
     {
         record = null;
         long remaining = end - _readPos;
-        if (remaining < CheckedRecord.HeaderSize)
+        ReadOnlySpan<byte> header = remaining >= CheckedRecord.HeaderSize
+            ? ReadAhead(handle, _readPos, CheckedRecord.HeaderSize, end)
+            : default;
+        if (!CheckedRecord.TryCheckHeader(header, remaining, _minMsgSize, _maxMsgSize, out int length, out uint sequence, out problem))
         {
-            problem = $"{remaining} bytes before the end cannot hold a record header";
-            return ReadOutcome.Damaged;
-        }
-
-        ReadOnlySpan<byte> header = ReadAhead(handle, _readPos, CheckedRecord.HeaderSize, end);
-        if (header.Length < CheckedRecord.HeaderSize)
-        {
-            problem = "short read of a record header";
-            return ReadOutcome.Damaged;
-        }
-
-        if (!CheckedRecord.TryParseHeader(header, _minMsgSize, _maxMsgSize, out int length, out uint sequence))
-        {
-            problem = CheckedSegment.DescribeBadHeader(header, _minMsgSize, _maxMsgSize);
-            return ReadOutcome.Damaged;
-        }
-
-        if (length > remaining - CheckedRecord.HeaderSize)
-        {
-            problem = $"record of {length} bytes runs past the end of the segment ({remaining - CheckedRecord.HeaderSize} bytes follow)";
             return ReadOutcome.Damaged;
         }
 
@@ -220,21 +203,13 @@ public sealed partial class DiskQueue
             bytes = large.AsSpan(0, RecordFormat.ReadFully(handle, large, _readPos));
         }
 
-        if (bytes.Length < size)
+        if (!CheckedRecord.TryCheckRecord(bytes, length, out problem))
         {
-            problem = "short read of a record";
-            return ReadOutcome.Damaged;
-        }
-
-        if (!CheckedRecord.ChecksumMatches(bytes, bytes[CheckedRecord.HeaderSize..]))
-        {
-            problem = "checksum mismatch";
             return ReadOutcome.Damaged;
         }
 
         record = bytes[CheckedRecord.HeaderSize..].ToArray();
         _lastReadSequence = sequence;
-        problem = string.Empty;
         return ReadOutcome.Record;
     }
 

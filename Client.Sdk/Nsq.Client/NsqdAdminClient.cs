@@ -80,7 +80,7 @@ public sealed class NsqdAdminClient : IDisposable
         request.Headers.TryAddWithoutValidation("Accept", HttpAddress.Accept);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) throw new NsqdHttpException(response.StatusCode, ErrorText(text));
+        if (!response.IsSuccessStatusCode) throw new NsqdHttpException(response.StatusCode, ErrorResponse.MessageOf(text));
         try
         {
             return JsonSerializer.Deserialize(text, type)
@@ -89,19 +89,6 @@ public sealed class NsqdAdminClient : IDisposable
         catch (JsonException ex)
         {
             throw new NsqdHttpException(response.StatusCode, "unexpected answer: " + text, ex);
-        }
-    }
-
-    // nsqd's errors are {"message":"CHANNEL_NOT_FOUND"}; anything else (a proxy's page) is passed on as it came.
-    private static string ErrorText(string body)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, NsqHttpJsonContext.Default.ErrorResponse)?.Message is { Length: > 0 } message ? message : body;
-        }
-        catch (JsonException)
-        {
-            return body;
         }
     }
 

@@ -58,28 +58,14 @@ public sealed class ChannelPolicyClient(HttpClient http)
             if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
             using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false), null);
-            var message = await ErrorMessageAsync(response, ct).ConfigureAwait(false);
+            var message = ErrorResponse.MessageOf(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
             return (null, response.StatusCode == HttpStatusCode.NotFound && message == "NOT_FOUND"
                 ? $"nsqd {node}: {NodePolicy.Unsupported}"
                 : $"nsqd {node}: {(int)response.StatusCode} {message}");
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (Exception ex) when (ClusterClient.IsUpstreamFailure(ex))
         {
             return (null, $"nsqd {node}: {ex.Message}");
-        }
-    }
-
-    // nsqd's errors are {"message":"CHANNEL_NOT_FOUND"}; anything else is shown as it came.
-    private static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(text, NsqHttpJsonContext.Default.ErrorResponse)?.Message is { Length: > 0 } m ? m : text;
-        }
-        catch (JsonException)
-        {
-            return text;
         }
     }
 }

@@ -214,6 +214,6 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     }
 
     /// <summary>What an unreachable, slow or misbehaving upstream throws (never a cancellation of our own request).</summary>
-    private static bool IsUpstreamFailure(Exception ex)
+    internal static bool IsUpstreamFailure(Exception ex)
         => ex is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException { CancellationToken.IsCancellationRequested: false };
 }

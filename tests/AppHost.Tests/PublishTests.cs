@@ -17,7 +17,7 @@ public sealed class PublishTests
 
     /// <summary>Runs <c>NsqAspire.AppHost --publisher manifest --output-path …</c> (the README's command, on the built dll).</summary>
     [Fact]
-    public async Task Manifest_names_every_service_and_endpoint()
+    public async Task Manifest_describes_a_working_protected_cluster()
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "manifest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -32,21 +32,33 @@ public sealed class PublishTests
 
             string[] brokers = ["nsqd0", "nsqd1", "nsqd2"];
             string[] lookups = ["nsqlookupd0", "nsqlookupd1"];
-            foreach (var name in brokers) AssertProject(resources, dir, name, "Nsqd.Service.csproj", ["tcp", "http"]);
+            foreach (var name in brokers) AssertBrokerContainer(resources, dir, name);
             foreach (var name in lookups) AssertProject(resources, dir, name, "Lookup.Service.csproj", ["tcp", "http", "grpc"]);
 
-            // Published, the lookups' store is Aspire's Redis container (azd deploys it as a container app).
+            // Published, the lookups' store is Aspire's Redis container (azd deploys it as a container app), its data on
+            // a named volume.
             var redis = resources.GetProperty("redis");
             Assert.StartsWith("container.", redis.GetProperty("type").GetString(), StringComparison.Ordinal);
             Assert.True(redis.GetProperty("bindings").TryGetProperty("tcp", out _), "redis has no tcp binding");
             Assert.Contains("{redis.bindings.tcp.host}", redis.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+            Assert.Contains(("redis-data", "/data"), Volumes(redis));
             foreach (var name in lookups)
             {
                 Assert.Equal("{redis.connectionString}",
                     resources.GetProperty(name).GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
             }
 
-            // Every broker registers with every lookup by its service's host name.
+            // Every node advertises its own resource name (what the other apps resolve) on NSQ's ports, and every broker
+            // registers with every lookup by that name.
+            foreach (var name in brokers.Concat(lookups))
+            {
+                var node = resources.GetProperty(name);
+                var args = Args(node);
+                Assert.Contains($"--broadcast-address={{{name}.bindings.tcp.host}}", args);
+                Assert.Contains($"--tcp-address=0.0.0.0:{{{name}.bindings.tcp.targetPort}}", args);
+                var tcpPort = node.GetProperty("bindings").GetProperty("tcp").GetProperty("targetPort").GetInt32();
+                Assert.Equal(brokers.Contains(name) ? 4150 : 4160, tcpPort);
+            }
             foreach (var name in brokers)
             {
                 var args = Args(resources.GetProperty(name));
@@ -54,11 +66,28 @@ public sealed class PublishTests
                 {
                     Assert.Contains($"--lookupd-tcp-address={{{lookup}.bindings.tcp.host}}:{{{lookup}.bindings.tcp.targetPort}}", args);
                 }
-                Assert.Contains($"--tcp-address=0.0.0.0:{{{name}.bindings.tcp.targetPort}}", args);
             }
 
-            // Nothing from the developer's machine: no data paths, no loopback broadcast addresses.
-            Assert.DoesNotContain("--data-path", text, StringComparison.Ordinal);
+            // Protected: the nodes' HTTP writes need the cluster token, the admin a password; both are secret parameters.
+            foreach (var parameter in new[] { "nsq-auth-token", "nsqadmin-password" })
+            {
+                var input = resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value");
+                Assert.True(input.GetProperty("secret").GetBoolean(), $"{parameter} is not secret");
+            }
+            foreach (var name in brokers) Assert.Equal("{nsq-auth-token.value}", Env(resources, name, "Nsqd__HttpAuthTokens"));
+            foreach (var name in lookups) Assert.Equal("{nsq-auth-token.value}", Env(resources, name, "Lookup__HttpAuthTokens"));
+            Assert.Equal("{nsqadmin-password.value}", Env(resources, "nsqadmin", "Admin__BasicAuthPassword"));
+            Assert.Equal("{nsq-auth-token.value}", Env(resources, "nsqadmin", "Admin__UpstreamAuthToken"));
+
+            // Only the admin is reachable from outside the environment.
+            var external = resources.EnumerateObject()
+                .Where(r => r.Value.TryGetProperty("bindings", out var bindings) && bindings.EnumerateObject()
+                    .Any(b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean()))
+                .Select(r => r.Name);
+            Assert.Equal(["nsqadmin"], external);
+
+            // Nothing from the developer's machine: no local paths, no loopback broadcast addresses.
+            Assert.DoesNotContain(RepoRoot, text, StringComparison.Ordinal);
             Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
             Assert.DoesNotContain("redis-server\"", text, StringComparison.Ordinal);
         }
@@ -128,6 +157,28 @@ public sealed class PublishTests
             Assert.Equal("tcp", bindings.GetProperty(endpoint).GetProperty("protocol").GetString());
         }
     }
+
+    /// <summary>A published nsqd: the container its Dockerfile builds from the repository root (azd mounts volumes only on
+    /// containers), its data path on its own named volume.</summary>
+    private static void AssertBrokerContainer(JsonElement resources, string manifestDir, string name)
+    {
+        Assert.True(resources.TryGetProperty(name, out var resource), $"{name} missing from the manifest");
+        Assert.Equal("container.v1", resource.GetProperty("type").GetString());
+        var build = resource.GetProperty("build");
+        var dockerfile = Path.GetFullPath(Path.Combine(manifestDir, build.GetProperty("dockerfile").GetString()!));
+        Assert.Equal(Path.Combine(RepoRoot, "Nsqd.Service", "Nsqd.Service", "Dockerfile"), dockerfile);
+        Assert.True(File.Exists(dockerfile), $"{dockerfile} does not exist");
+        Assert.Equal(RepoRoot.TrimEnd('/'), Path.GetFullPath(Path.Combine(manifestDir, build.GetProperty("context").GetString()!)).TrimEnd('/'));
+        Assert.Equal([(name + "-data", "/var/lib/nsqd")], Volumes(resource));
+        Assert.Contains("--data-path=/var/lib/nsqd", Args(resource));
+        Assert.Equal(["http", "tcp"], resource.GetProperty("bindings").EnumerateObject().Select(b => b.Name).Order());
+    }
+
+    private static List<(string Name, string Target)> Volumes(JsonElement resource) =>
+        [.. resource.GetProperty("volumes").EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("target").GetString()!))];
+
+    private static string? Env(JsonElement resources, string name, string key) =>
+        resources.GetProperty(name).GetProperty("env").TryGetProperty(key, out var value) ? value.GetString() : null;
 
     private static List<string> Args(JsonElement resource) =>
         [.. resource.GetProperty("args").EnumerateArray().Select(a => a.GetString()!)];

@@ -21,13 +21,23 @@ var lookupds = Enumerable.Range(0, lookupCount)
 var nsq = builder.AddNsqCluster("nsq").WithNodes(lookupds);
 
 // The brokers, each registering its topics and channels with every lookup.
-for (var i = 0; i < brokerCount; i++)
-{
-    nsq.WithNodes(builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds));
-}
+var nsqds = Enumerable.Range(0, brokerCount)
+    .Select(i => builder.AddNsqd<Projects.Nsqd_Service>($"nsqd{i}").WithLookupds(lookupds))
+    .ToArray();
+nsq.WithNodes(nsqds);
 
 // The admin UI (nsqadmin): reads the lookups, proxies the cluster's HTTP APIs; the one origin a browser needs.
-builder.AddNsqAdmin<Projects.Admin_Service>("nsqadmin").WithLookupdHttp(lookupds);
+var admin = builder.AddNsqAdmin<Projects.Admin_Service>("nsqadmin").WithLookupdHttp(lookupds);
+
+// Published, the cluster is protected: the nodes' HTTP write endpoints need the cluster token, and the admin (the only
+// external endpoint) a password; the admin sends the token on the user's behalf. azd asks for both secrets once.
+// Locally every node listens on loopback only and stays open, as nsqd does.
+if (builder.ExecutionContext.IsPublishMode)
+{
+    var token = builder.AddParameter("nsq-auth-token", secret: true);
+    foreach (var node in lookupds.Concat(nsqds)) node.WithHttpAuthToken(token);
+    admin.WithUpstreamAuthToken(token).WithBasicAuth(builder.AddParameter("nsqadmin-password", secret: true));
+}
 
 // A sample app on the SDK (Nsq.Client.Hosting): publishes and handles an order a second through the cluster's connection
 // string, so the dashboard shows its send/process spans and messaging metrics.

@@ -52,13 +52,41 @@ public static class NsqAdminResourceBuilderExtensions
         params IEnumerable<IResourceBuilder<ProjectResource>> nsqds)
         => WithUpstreams(admin, "--nsqd-http-address", nsqds);
 
+    /// <summary>Makes the admin ask for HTTP Basic credentials on every page, API and proxied route (probes stay open):
+    /// user <paramref name="user"/>, password <paramref name="password"/> (a secret parameter, handed over through the
+    /// environment as <c>Admin__BasicAuthPassword</c>). The signed-in user also counts for <c>--admin-user</c>.</summary>
+    public static IResourceBuilder<ProjectResource> WithBasicAuth(this IResourceBuilder<ProjectResource> admin,
+        IResourceBuilder<ParameterResource> password, string user = "admin")
+    {
+        RequireAdmin(admin);
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        return admin.WithArgs($"--basic-auth-user={user}").WithEnvironment("Admin__BasicAuthPassword", password);
+    }
+
+    /// <summary>The token the admin sends as <c>Authorization: Bearer</c> to the nodes' HTTP APIs when the user's request
+    /// brings none (the nodes' <see cref="NsqResourceBuilderExtensions.WithHttpAuthToken"/>), through the environment as
+    /// <c>Admin__UpstreamAuthToken</c>.</summary>
+    public static IResourceBuilder<ProjectResource> WithUpstreamAuthToken(this IResourceBuilder<ProjectResource> admin,
+        IResourceBuilder<ParameterResource> token)
+    {
+        RequireAdmin(admin);
+        ArgumentNullException.ThrowIfNull(token);
+        return admin.WithEnvironment("Admin__UpstreamAuthToken", token);
+    }
+
+    private static void RequireAdmin(IResourceBuilder<ProjectResource> admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        if (!admin.Resource.TryGetLastAnnotation<NsqAdminAnnotation>(out _))
+            throw new ArgumentException($"'{admin.Resource.Name}' was not added with AddNsqAdmin.", nameof(admin));
+    }
+
     private static IResourceBuilder<ProjectResource> WithUpstreams(IResourceBuilder<ProjectResource> admin, string flag,
         IEnumerable<IResourceBuilder<ProjectResource>> upstreams)
     {
-        ArgumentNullException.ThrowIfNull(admin);
+        RequireAdmin(admin);
         ArgumentNullException.ThrowIfNull(upstreams);
-        if (!admin.Resource.TryGetLastAnnotation<NsqAdminAnnotation>(out _))
-            throw new ArgumentException($"'{admin.Resource.Name}' was not added with AddNsqAdmin.", nameof(admin));
         foreach (var upstream in upstreams)
         {
             var name = upstream.Resource.Name;

@@ -58,6 +58,9 @@ public static class NsqLookupdStoreExtensions
         if (choice == "container" || (choice == "auto" && (publishing || DockerEngineAnswers())))
         {
             var redis = builder.AddRedis(name);
+            // Published, the shared topology (registrations, tombstones) survives a restart or redeploy of the Redis
+            // container: its data on a named volume, with Redis persistence on.
+            if (publishing) redis.WithDataVolume($"{name}-data");
             return new NsqLookupdStore(NsqLookupdStoreKind.Container, redis, redis);
         }
         if (choice == "process" || (choice == "auto" && RedisServerResourceBuilderExtensions.TryFindRedisServer(builder) is not null))

@@ -31,6 +31,9 @@ public static class NsqResourceBuilderExtensions
     /// <summary>Name of the connection string nsqlookupd reads its Redis store from (<c>ConnectionStrings__redis</c>).</summary>
     public const string StoreConnectionName = "redis";
 
+    /// <summary>Where a published nsqd's data volume is mounted (its <c>--data-path</c>, handed over as <c>Nsqd__DataPath</c>).</summary>
+    public const string PublishedDataPath = "/var/lib/nsqd";
+
     /// <summary>Configuration key overriding where nodes keep their data (default: the AppHost's obj/nsq-data).
     /// Test runs point it at a temporary folder so parallel runs never share a locked data path.</summary>
     public const string DataRootKey = "Nsq:DataRoot";
@@ -44,19 +47,31 @@ public static class NsqResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
-        var nsqd = AddNode<TProject>(builder, name, NsqRole.Nsqd);
-        var dataPath = DataPathFor(builder, name);
-        var runLocally = builder.ExecutionContext.IsRunMode;
-        return nsqd.WithArgs(context =>
+        if (!builder.ExecutionContext.IsRunMode)
         {
-            if (runLocally)
-            {
-                // What nsqd registers with nsqlookupd; consumers on this machine must be able to dial it. A published
-                // node keeps nsqd's default (its own hostname), which is what its container is reachable by.
-                context.Args.Add("--broadcast-address=127.0.0.1");
-            }
-            if (dataPath is not null) context.Args.Add($"--data-path={dataPath}");
-        });
+            // Published, the data path is a named volume: a container's own disk is gone on every restart or redeploy,
+            // and with it every message nsqd had written there (durable mode included). azd mounts volumes only on
+            // containers, not on projects, so a published nsqd is the container its Dockerfile builds from the repository.
+            return AddNode<TProject>(builder, name, NsqRole.Nsqd, NsqdPorts, node => node.PublishAsDockerFile(container => container
+                    .WithDockerfile(RepositoryRootOf<TProject>(), Path.Combine(Path.GetDirectoryName(new TProject().ProjectPath)!, "Dockerfile"))
+                    .WithVolume($"{name}-data", PublishedDataPath)))
+                .WithArgs($"--data-path={PublishedDataPath}");
+        }
+        var dataPath = DataPathFor(builder, name);
+        return AddNode<TProject>(builder, name, NsqRole.Nsqd, NsqdPorts).WithArgs(context => context.Args.Add($"--data-path={dataPath}"));
+    }
+
+    /// <summary>The build context of a published node's Dockerfile: the nearest folder above the project holding
+    /// global.json (the repository root), because the service builds from its sibling projects (protocol, host layer).</summary>
+    private static string RepositoryRootOf<TProject>()
+        where TProject : IProjectMetadata, new()
+    {
+        var projectDir = Path.GetDirectoryName(new TProject().ProjectPath)!;
+        for (var dir = new DirectoryInfo(projectDir); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "global.json"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"No global.json above {projectDir}: the Dockerfile's build context is the repository root.");
     }
 
     /// <summary>Adds one nsqlookupd replica (the project <typeparamref name="TProject"/>, e.g. <c>Projects.Lookup_Service</c>):
@@ -68,17 +83,28 @@ public static class NsqResourceBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
-        var lookupd = AddNode<TProject>(builder, name, NsqRole.Lookupd)
-            .WithEndpoint(name: GrpcEndpointName, scheme: "http", isProxied: false);
+        var lookupd = AddNode<TProject>(builder, name, NsqRole.Lookupd, LookupdPorts)
+            .WithEndpoint(name: GrpcEndpointName, scheme: "http", isProxied: false,
+                targetPort: builder.ExecutionContext.IsRunMode ? null : LookupdPorts.Grpc);
         var grpc = lookupd.GetEndpoint(GrpcEndpointName);
-        var runLocally = builder.ExecutionContext.IsRunMode;
         var listenHost = ListenHost(builder);
         return lookupd.WithArgs(context =>
-        {
-            context.Args.Add(ReferenceExpression.Create($"--grpc-address={listenHost}:{grpc.Property(EndpointProperty.TargetPort)}"));
-            // What the lookup tells brokers in its IDENTIFY response (and nsqadmin later); local tools must dial it.
-            if (runLocally) context.Args.Add("--broadcast-address=127.0.0.1");
-        });
+            context.Args.Add(ReferenceExpression.Create($"--grpc-address={listenHost}:{grpc.Property(EndpointProperty.TargetPort)}")));
+    }
+
+    /// <summary>Requires <paramref name="token"/> (a secret parameter) as <c>Authorization: Bearer</c> on the node's HTTP
+    /// write endpoints (nsqd: <c>/pub</c>, <c>/topic/*</c>, <c>/channel/*</c>, <c>PUT /config/*</c>; nsqlookupd:
+    /// <c>/topic/*</c>, <c>/channel/*</c>), through the environment (<c>Nsqd__HttpAuthTokens</c> /
+    /// <c>Lookup__HttpAuthTokens</c>) so the secret never shows in a process list. See docs/http-auth.md.</summary>
+    public static IResourceBuilder<ProjectResource> WithHttpAuthToken(this IResourceBuilder<ProjectResource> node,
+        IResourceBuilder<ParameterResource> token)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(token);
+        if (!node.Resource.TryGetLastAnnotation<NsqNodeAnnotation>(out var annotation))
+            throw new ArgumentException($"'{node.Resource.Name}' was not added with AddNsqd or AddNsqLookupd.", nameof(node));
+        var section = annotation.Role == NsqRole.Nsqd ? "Nsqd" : "Lookup";
+        return node.WithEnvironment($"{section}__HttpAuthTokens", token);
     }
 
     /// <summary>Shares the lookup's registrations through Redis: the connection string arrives as
@@ -135,18 +161,22 @@ public static class NsqResourceBuilderExtensions
     /// <summary>A project with non-proxied TCP and HTTP endpoints whose target ports (and the listen host) become the
     /// node's <c>--tcp-address</c> and <c>--http-address</c>. Nothing from the service's launch profile or Kestrel
     /// configuration may add endpoints of its own: the node takes its addresses from its flags only.</summary>
-    private static IResourceBuilder<ProjectResource> AddNode<TProject>(IDistributedApplicationBuilder builder, string name, NsqRole role)
+    private static IResourceBuilder<ProjectResource> AddNode<TProject>(IDistributedApplicationBuilder builder, string name,
+        NsqRole role, NodePorts ports, Action<IResourceBuilder<ProjectResource>>? publishAs = null)
         where TProject : IProjectMetadata, new()
     {
+        var publishing = !builder.ExecutionContext.IsRunMode;
         var node = builder.AddProject<TProject>(name, options =>
             {
                 options.ExcludeLaunchProfile = true;
                 options.ExcludeKestrelEndpoints = true;
             })
             .WithAnnotation(new NsqNodeAnnotation(role))
-            .WithEndpoint(name: TcpEndpointName, scheme: "tcp", isProxied: false)
-            .WithHttpEndpoint(name: HttpEndpointName, isProxied: false)
+            .WithEndpoint(name: TcpEndpointName, scheme: "tcp", isProxied: false, targetPort: publishing ? ports.Tcp : null)
+            .WithHttpEndpoint(name: HttpEndpointName, isProxied: false, targetPort: publishing ? ports.Http : null)
             .WithHttpHealthCheck("/health", endpointName: HttpEndpointName);
+        // Before the flags: publishing as a container drops the arguments given so far.
+        publishAs?.Invoke(node);
 
         var tcp = node.GetEndpoint(TcpEndpointName);
         var http = node.GetEndpoint(HttpEndpointName);
@@ -155,8 +185,21 @@ public static class NsqResourceBuilderExtensions
         {
             context.Args.Add(ReferenceExpression.Create($"--tcp-address={listenHost}:{tcp.Property(EndpointProperty.TargetPort)}"));
             context.Args.Add(ReferenceExpression.Create($"--http-address={listenHost}:{http.Property(EndpointProperty.TargetPort)}"));
+            // What the node advertises: nsqd registers it with the lookups (consumers dial it), nsqlookupd answers it in
+            // IDENTIFY. Locally that is loopback; published it is the node's own resource name, which every app in the
+            // environment resolves (a container's hostname is not), with the target port, which is the port it listens on.
+            context.Args.Add(publishing
+                ? ReferenceExpression.Create($"--broadcast-address={tcp.Property(EndpointProperty.Host)}")
+                : ReferenceExpression.Create($"--broadcast-address=127.0.0.1"));
         });
     }
+
+    /// <summary>NSQ's own ports, used when published: each node runs in its own container, so all can use the ports the
+    /// NSQ tools default to, and a node's advertised port is the port it listens on. Locally the ports are allocated.</summary>
+    private readonly record struct NodePorts(int Tcp, int Http, int Grpc = 0);
+
+    private static readonly NodePorts NsqdPorts = new(4150, 4151);
+    private static readonly NodePorts LookupdPorts = new(4160, 4161, 4162);
 
     /// <summary>Locally everything stays on loopback. A published deployment runs each node in its own container, where
     /// it must listen on all interfaces.</summary>
@@ -172,11 +215,10 @@ public static class NsqResourceBuilderExtensions
         }
     }
 
-    /// <summary>A folder per node, created up front because nsqd refuses a data path that does not exist. Only in
-    /// run mode: a published manifest must not carry a path from the developer's machine.</summary>
-    private static string? DataPathFor(IDistributedApplicationBuilder builder, string name)
+    /// <summary>A folder per node, created up front because nsqd refuses a data path that does not exist (run mode only:
+    /// a published node gets a volume instead).</summary>
+    private static string DataPathFor(IDistributedApplicationBuilder builder, string name)
     {
-        if (!builder.ExecutionContext.IsRunMode) return null;
         var root = builder.Configuration[DataRootKey] is { Length: > 0 } configured
             ? configured
             : Path.Combine(builder.AppHostDirectory, "obj", "nsq-data");

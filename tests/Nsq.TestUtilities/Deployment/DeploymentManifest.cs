@@ -34,6 +34,10 @@ public sealed class ManifestResource
         Path = json.TryGetProperty("path", out var path) && path.GetString() is { } p
             ? System.IO.Path.GetFullPath(System.IO.Path.Combine(manifestDirectory, p))
             : null;
+        // container.v1 built from a Dockerfile names it under build; dockerfile.v0 in path.
+        Dockerfile = json.TryGetProperty("build", out var build) && build.TryGetProperty("dockerfile", out var d) && d.GetString() is { } f
+            ? System.IO.Path.GetFullPath(System.IO.Path.Combine(manifestDirectory, f))
+            : Kind == "dockerfile" ? Path : null;
     }
 
     public string Name { get; }
@@ -46,6 +50,9 @@ public sealed class ManifestResource
 
     /// <summary><c>path</c> made absolute: a project's csproj, a Dockerfile.</summary>
     public string? Path { get; }
+
+    /// <summary>The Dockerfile the resource's image is built from, made absolute; null for a ready-made image or a project.</summary>
+    public string? Dockerfile { get; }
 
     /// <summary>A process of its own in the deployment (a container app), as opposed to a value or parameter.</summary>
     public bool IsCompute => Kind is "project" or "container" or "dockerfile";

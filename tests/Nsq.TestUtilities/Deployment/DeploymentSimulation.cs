@@ -13,8 +13,14 @@ public sealed class DeploymentSimulation : IAsyncDisposable
     /// <summary>The environment's default domain (AZURE_CONTAINER_APPS_ENVIRONMENT_DEFAULT_DOMAIN); .example never resolves.</summary>
     public const string Domain = "deploysim.example";
 
-    /// <summary>The commands of images the manifest may name without an entrypoint, run from the machine's PATH.</summary>
-    private static readonly Dictionary<string, string> ImageCommands = new(StringComparer.Ordinal) { ["redis"] = "redis-server" };
+    /// <summary>
+    /// What the images the manifest may name run (their ENTRYPOINT/CMD, from the machine's PATH) and where (WORKDIR):
+    /// the official redis image runs redis-server in /data, where it keeps its files.
+    /// </summary>
+    private static readonly Dictionary<string, (string Command, string WorkingDirectory)> Images = new(StringComparer.Ordinal)
+    {
+        ["redis"] = ("redis-server", "/data"),
+    };
 
     private readonly SimulatedNetwork _network;
     private readonly Dictionary<string, SimulatedResource> _resources;
@@ -54,11 +60,12 @@ public sealed class DeploymentSimulation : IAsyncDisposable
         {
             foreach (var resource in compute)
             {
-                var (appDirectory, command) = Entrypoint(resource);
+                var entrypoint = Entrypoint(resource);
+                var command = entrypoint.Command.ToList();
                 command.AddRange(resource.Args.Select(expressions.Resolve));
                 var environment = BaseEnvironment(resource, directory);
                 foreach (var (key, value) in resource.Env) environment[key] = expressions.Resolve(value);
-                var simulated = new SimulatedResource(network, resource, addresses[resource.Name], appDirectory, command, environment);
+                var simulated = new SimulatedResource(network, resource, addresses[resource.Name], entrypoint, command, environment);
                 resources[resource.Name] = simulated;
                 await simulated.CreateSandboxAsync(expressions.Ingress(resource).Forwards).ConfigureAwait(false);
             }
@@ -96,37 +103,48 @@ public sealed class DeploymentSimulation : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _network.DisposeAsync().ConfigureAwait(false);
 
-    /// <summary>What the container runs before the manifest's arguments, and the folder it runs in (null: a fresh one).</summary>
-    private static (string? AppDirectory, List<string> Command) Entrypoint(ManifestResource resource)
+    /// <summary>What the container runs before the manifest's arguments, and where.</summary>
+    private static ContainerEntrypoint Entrypoint(ManifestResource resource)
     {
         switch (resource.Kind)
         {
             case "project":
                 return ProjectEntrypoint(resource.Path!);
-            case "dockerfile":
-                // A project published from its own Dockerfile: the image is that project's build output.
-                var projects = Directory.GetFiles(Path.GetDirectoryName(resource.Path!)!, "*.csproj");
-                if (projects.Length != 1) throw new NotSupportedException($"{resource.Name}: no single project beside {resource.Path}");
-                return ProjectEntrypoint(projects[0]);
-            case "container" when resource.StringProperty("entrypoint") is { Length: > 0 } entrypoint:
-                return (null, [entrypoint]);
+            case "dockerfile" or "container" when resource.Dockerfile is { } dockerfile:
+                return DockerfileEntrypoint(resource, dockerfile);
             case "container":
                 var image = resource.StringProperty("image") ?? "";
-                var repository = image.Split(':')[0].Split('/')[^1];
-                return ImageCommands.TryGetValue(repository, out var command) ? (null, [command])
+                var known = Images.TryGetValue(image.Split(':')[0].Split('/')[^1], out var defaults);
+                if (resource.StringProperty("entrypoint") is { Length: > 0 } entrypoint)
+                    return new ContainerEntrypoint(null, known ? defaults.WorkingDirectory : null, [entrypoint]);
+                return known ? new ContainerEntrypoint(null, defaults.WorkingDirectory, [defaults.Command])
                     : throw new NotSupportedException($"{resource.Name}: no local command for image {image}");
             default:
                 throw new NotSupportedException($"{resource.Name}: resource type {resource.Type}");
         }
     }
 
-    private static (string, List<string>) ProjectEntrypoint(string csproj)
+    /// <summary>
+    /// An image built from a project's own Dockerfile (dotnet publish into its WORKDIR): the project's build output
+    /// stands in for the published folder, and the Dockerfile's exec-form ENTRYPOINT runs there.
+    /// </summary>
+    private static ContainerEntrypoint DockerfileEntrypoint(ManifestResource resource, string dockerfile)
+    {
+        var projects = Directory.GetFiles(Path.GetDirectoryName(dockerfile)!, "*.csproj");
+        if (projects.Length != 1) throw new NotSupportedException($"{resource.Name}: no single project beside {dockerfile}");
+        var project = ProjectEntrypoint(projects[0]);
+        var entrypoint = File.ReadLines(dockerfile).LastOrDefault(l => l.StartsWith("ENTRYPOINT [", StringComparison.Ordinal));
+        return entrypoint is null ? project
+            : project with { Command = System.Text.Json.JsonSerializer.Deserialize<string[]>(entrypoint["ENTRYPOINT ".Length..])! };
+    }
+
+    private static ContainerEntrypoint ProjectEntrypoint(string csproj)
     {
         var name = Path.GetFileNameWithoutExtension(csproj);
         var bin = Path.Combine(Path.GetDirectoryName(csproj)!, "bin", RepositoryPaths.Configuration, "net10.0");
         var dll = Path.Combine(bin, name + ".dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"{dll} is missing: build {csproj} -c {RepositoryPaths.Configuration}", dll);
-        return (bin, ["dotnet", dll]);
+        return new ContainerEntrypoint(bin, null, ["dotnet", dll]);
     }
 
     /// <summary>
@@ -144,7 +162,7 @@ public sealed class DeploymentSimulation : IAsyncDisposable
             ["HOME"] = home,
         };
         if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root) environment["DOTNET_ROOT"] = root;
-        if (resource.Kind is "project" or "dockerfile")
+        if (resource.Kind == "project" || resource.Dockerfile is not null)
         {
             environment["ASPNETCORE_HTTP_PORTS"] = AcaIngress.DefaultTargetPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["DOTNET_RUNNING_IN_CONTAINER"] = "true";
@@ -154,3 +172,9 @@ public sealed class DeploymentSimulation : IAsyncDisposable
 
     private static string Tail(string text, int lines) => string.Join('\n', text.Split('\n').TakeLast(lines));
 }
+
+/// <summary>
+/// How a container starts: in its app folder (a project's build output, writable per start only) or its image's working
+/// folder, with the entrypoint the manifest's arguments follow.
+/// </summary>
+internal sealed record ContainerEntrypoint(string? AppDirectory, string? WorkingDirectory, IReadOnlyList<string> Command);

@@ -91,14 +91,18 @@ public sealed class SimulatedNetwork : IAsyncDisposable
 
     /// <summary>
     /// Starts a command in a sandbox with exactly <paramref name="environment"/>; <paramref name="appDirectory"/> (if any)
-    /// becomes the command's folder, writable per start only (<see cref="SimulationScripts.Start"/>).
+    /// becomes the command's folder, writable per start only, else <paramref name="workingDirectory"/> (if any) or a
+    /// fresh one (<see cref="SimulationScripts.Start"/>).
     /// </summary>
-    internal NamespacedProcess StartInSandbox(int sandboxPid, string scratch, string? appDirectory, IEnumerable<string> command,
-        IReadOnlyDictionary<string, string> environment)
+    internal NamespacedProcess StartInSandbox(int sandboxPid, string scratch, string? appDirectory, string? workingDirectory,
+        IEnumerable<string> command, IReadOnlyDictionary<string, string> environment)
     {
         System.IO.Directory.CreateDirectory(scratch);
-        List<string> full = [.. Enter(sandboxPid, "-U", "-m", "-n", "-u", "-p"), "unshare", "--mount",
-            "sh", "-c", SimulationScripts.Start, "start", appDirectory ?? "", scratch, .. command];
+        // The sandbox's root file system (where its volumes are mounted) and folder: a folder opened outside that root
+        // would leave the process in a folder it cannot name.
+        List<string> full = ["nsenter", "-t", sandboxPid.ToString(CultureInfo.InvariantCulture), "-U", "-m", "-n", "-u", "-p",
+            "--root", "--wd", "unshare", "--mount",
+            "sh", "-c", SimulationScripts.Start, "start", appDirectory ?? "", scratch, workingDirectory ?? "", .. command];
         return Track(NamespacedProcess.Start(full, environment));
     }
 
@@ -152,7 +156,7 @@ public sealed class SimulatedNetwork : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>nsenter into a process's namespaces as the namespace's root, in / (the scripts choose their folder).</summary>
+    /// <summary>nsenter into a process's namespaces as the namespace's root user, in / (the scripts choose their folder).</summary>
     private static string[] Enter(int pid, params string[] namespaces) =>
-        ["nsenter", "-t", pid.ToString(CultureInfo.InvariantCulture), .. namespaces, "--wdir=/"];
+        ["nsenter", "-t", pid.ToString(CultureInfo.InvariantCulture), .. namespaces, "--wd=/"];
 }

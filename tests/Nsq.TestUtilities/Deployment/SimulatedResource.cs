@@ -13,19 +13,21 @@ public sealed class SimulatedResource
     private readonly SimulatedNetwork _network;
     private readonly string _scratch;
     private readonly string? _appDirectory;
+    private readonly string? _workingDirectory;
     private readonly IReadOnlyList<string> _command;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private int _sandboxPid;
     private int _starts;
     private NamespacedProcess? _process;
 
-    internal SimulatedResource(SimulatedNetwork network, ManifestResource resource, string address, string? appDirectory,
+    internal SimulatedResource(SimulatedNetwork network, ManifestResource resource, string address, ContainerEntrypoint entrypoint,
         IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
     {
         _network = network;
         Resource = resource;
         Address = address;
-        _appDirectory = appDirectory;
+        _appDirectory = entrypoint.AppDirectory;
+        _workingDirectory = entrypoint.WorkingDirectory;
         _command = command;
         _environment = environment;
         _scratch = Path.Combine(network.Directory, resource.Name);
@@ -69,7 +71,7 @@ public sealed class SimulatedResource
     {
         if (IsRunning) throw new InvalidOperationException($"{Name} is running");
         var scratch = Path.Combine(_scratch, $"start{++_starts}");
-        _process = _network.StartInSandbox(_sandboxPid, scratch, _appDirectory, _command, _environment);
+        _process = _network.StartInSandbox(_sandboxPid, scratch, _appDirectory, _workingDirectory, _command, _environment);
     }
 
     /// <summary>Stops the process as the platform does: SIGTERM, then SIGKILL after the grace period.</summary>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. On a fresh machine (or CI) it first installs what the tests need:
 # python3 (the nsq-probe), Node.js + npm and the nsqjs package (the real NSQ client used for compatibility),
-# redis-server (the lookup's store) and chromium (the admin app's browser tests).
+# redis-server (the lookup's store), chromium (the admin app's browser tests), curl and iproute2 (the deployment
+# simulation).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -22,6 +23,14 @@ have node || apt_install nodejs
 have npm || apt_install npm
 # The lookup's Redis tests use Testcontainers when a Docker engine answers, else a local redis-server process.
 have redis-server || apt_install redis-server
+# The deployment simulation (tests/AppHost.Tests/Deployment) builds its network from unprivileged namespaces with
+# unshare/nsenter (util-linux) and ip (iproute2), forwards ingress ports with python3 and checks HTTP with curl.
+have curl || apt_install curl
+{ have ip || [ -x /usr/sbin/ip ]; } || apt_install iproute2
+# Ubuntu 24.04 (GitHub's runners) lets AppArmor refuse unprivileged user namespaces; the simulation needs them.
+if [ "$(cat /proc/sys/kernel/apparmor_restrict_unprivileged_userns 2>/dev/null || echo 0)" = 1 ] && have sudo; then
+  sudo -n sysctl -q -w kernel.apparmor_restrict_unprivileged_userns=0 || echo "test.sh: unprivileged user namespaces stay restricted (the deployment simulation will fail)" >&2
+fi
 # The admin app's end-to-end tests drive Debian's Chromium headless through Playwright (never a downloaded browser).
 [ -x /usr/bin/chromium ] || apt_install --no-install-recommends chromium fonts-liberation
 if [ ! -d tests/Compat.Tests/node/node_modules/nsqjs ] && [ -f tests/Compat.Tests/node/package.json ]; then

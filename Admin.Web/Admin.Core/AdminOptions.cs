@@ -34,6 +34,22 @@ public sealed class AdminOptions
     /// <summary>Users allowed to run actions (<c>--admin-user</c>, repeatable); empty = everyone.</summary>
     public List<string> AdminUsers { get; set; } = [];
 
+    /// <summary>User name of the admin's HTTP Basic sign-in (<c>--basic-auth-user</c>); it is also the ACL user of every
+    /// signed-in request, so <see cref="AdminUsers"/> can name it.</summary>
+    public string BasicAuthUser { get; set; } = "admin";
+
+    /// <summary>Password of the HTTP Basic sign-in (<c>--basic-auth-password</c>, env <c>Admin__BasicAuthPassword</c>);
+    /// empty = the admin is anonymous, as nsqadmin is.</summary>
+    public string BasicAuthPassword { get; set; } = "";
+
+    /// <summary>Bearer token sent to nsqd and nsqlookupd on every call the admin makes or proxies
+    /// (<c>--upstream-auth-token</c>, env <c>Admin__UpstreamAuthToken</c>), unless the request carries a Bearer token of
+    /// its own; empty = none.</summary>
+    public string UpstreamAuthToken { get; set; } = "";
+
+    /// <summary>Whether pages, API and proxy require the Basic sign-in.</summary>
+    public bool RequiresSignIn => BasicAuthPassword.Length > 0;
+
     /// <summary>How often the rate sampler polls every node's /stats (<c>--rate-interval</c>); the charts' resolution.</summary>
     public TimeSpan RateInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -56,6 +72,10 @@ public sealed class AdminOptions
             throw new ArgumentException("use --nsqd-http-address or --lookupd-http-address not both");
         if (NotificationHttpEndpoint.Length > 0 && !Uri.TryCreate(NotificationHttpEndpoint, UriKind.Absolute, out _))
             throw new ArgumentException($"--notification-http-endpoint {NotificationHttpEndpoint} is not an absolute URL");
+        if (RequiresSignIn && BasicAuthUser.Length == 0) throw new ArgumentException("--basic-auth-user is required with --basic-auth-password");
+        // HTTP Basic sends "user:password": a colon in the name could never match.
+        if (BasicAuthUser.Contains(':', StringComparison.Ordinal)) throw new ArgumentException("--basic-auth-user must not contain ':'");
+        if (UpstreamAuthToken.Any(char.IsWhiteSpace)) throw new ArgumentException("--upstream-auth-token must not contain white space");
         if (RateInterval <= TimeSpan.Zero) throw new ArgumentException("--rate-interval must be positive");
         if (RateSamples < 2) throw new ArgumentException("at least two rate samples are needed");
         if (NotificationQueueCapacity < 1) throw new ArgumentException("the notification queue needs room for one");

@@ -1,6 +1,7 @@
 using System.Net;
 using Admin.Core.Actions;
 using Admin.Core.Api;
+using Admin.Core.Auth;
 using Admin.Core.Cluster;
 using Admin.Core.Notifications;
 using Admin.Core.Pages;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.Hosting;
 using NsqAspire.Daemon.CommandLine;
 using NsqAspire.Daemon.Hosting;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Admin.Core;
 
@@ -51,6 +53,8 @@ public sealed class AdminServer : IDaemonServer
         var app = _host.Build();
         // nsqadmin gzips its answers for clients that accept it; so do we (pages, API and proxied answers alike).
         app.UseResponseCompression();
+        // Before every endpoint, including those configureApp maps: only the probes are exempt (see BasicAuthGate).
+        if (options.RequiresSignIn) app.UseMiddleware<BasicAuthGate>();
         configureApp?.Invoke(app);
         AdminApi.Map(app);
         PageEndpoints.Map(app);
@@ -70,10 +74,15 @@ public sealed class AdminServer : IDaemonServer
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddServiceDiscovery();
+        // The cluster client's calls are made for the request being served: its Bearer token goes upstream (see
+        // UpstreamCredentials).
+        services.AddHttpContextAccessor();
+        services.AddTransient<UpstreamAuthHandler>();
         // No retries on cluster calls: a stopped lookupd or nsqd must cost one connect timeout and a warning on the page
         // (nsqadmin's behaviour), not a page held for the standard handler's backoff; and actions must not run twice.
         services.AddHttpClient(ClusterHttpClient, c => c.Timeout = options.HttpClientRequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = options.HttpClientConnectTimeout })
+            .AddHttpMessageHandler<UpstreamAuthHandler>()
             .RemoveAllResilienceHandlers()
             .AddServiceDiscovery();
         services.AddHttpClient(NotificationHttpClient, c => c.Timeout = options.HttpClientRequestTimeout)
@@ -91,7 +100,12 @@ public sealed class AdminServer : IDaemonServer
         services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
         services.AddReverseProxy()
             .LoadFromMemory(ProxyConfigFactory.Routes(options), ProxyConfigFactory.Clusters(options, []))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms(t => t.AddRequestTransform(c =>
+            {
+                UpstreamCredentials.Apply(c.ProxyRequest, c.HttpContext, options);
+                return ValueTask.CompletedTask;
+            }));
         services.AddRazorComponents();
         services.AddResponseCompression(o => o.MimeTypes = [.. Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes, "application/json; charset=utf-8"]);
     }

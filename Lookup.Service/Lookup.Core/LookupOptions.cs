@@ -1,3 +1,5 @@
+using NsqAspire.Daemon.Auth;
+
 namespace Lookup.Core;
 
 /// <summary>
@@ -29,6 +31,19 @@ public sealed class LookupOptions
     /// <summary>An h2c (HTTP/2 without TLS) listener for the gRPC topology service; empty = no gRPC listener.</summary>
     public string GrpcAddress { get; set; } = "";
 
+    /// <summary>Auth servers asked about HTTP bearer tokens (spec §2.9, as nsqd's <c>--auth-http-address</c>).</summary>
+    public List<string> AuthHttpAddresses { get; set; } = [];
+
+    /// <summary><c>get</c> or <c>post</c>, as nsqd's <c>--auth-http-request-method</c>.</summary>
+    public string AuthHttpRequestMethod { get; set; } = "get";
+
+    /// <summary><c>writes</c>, <c>all</c> or <c>off</c>: which HTTP requests need credentials once a source is configured
+    /// (docs/http-auth.md).</summary>
+    public string HttpAuth { get; set; } = HttpAuthModes.Default;
+
+    /// <summary>Static bearer tokens granting every HTTP permission.</summary>
+    public List<string> HttpAuthTokens { get; set; } = [];
+
     /// <summary>Throws <see cref="ArgumentException"/> for values nsqlookupd would refuse.</summary>
     public void Validate()
     {
@@ -36,5 +51,14 @@ public sealed class LookupOptions
         if (string.IsNullOrWhiteSpace(HttpAddress)) throw new ArgumentException("--http-address is required");
         if (InactiveProducerTimeout < TimeSpan.Zero) throw new ArgumentException("--inactive-producer-timeout must not be negative");
         if (TombstoneLifetime < TimeSpan.Zero) throw new ArgumentException("--tombstone-lifetime must not be negative");
+        if (AuthHttpRequestMethod is not ("get" or "post")) throw new ArgumentException("--auth-http-request-method must be post or get");
+        try
+        {
+            HttpAuth = HttpAuthModes.Normalize(HttpAuth);
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"--http-auth must be writes, all or off (got \"{HttpAuth}\")");
+        }
     }
 }

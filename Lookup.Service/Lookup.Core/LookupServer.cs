@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.Auth;
 using NsqAspire.Daemon.CommandLine;
 using NsqAspire.Daemon.Hosting;
 
@@ -28,6 +29,7 @@ public sealed class LookupServer : IDaemonServer
     private readonly DaemonListener _httpListener;
     private readonly DaemonListener? _grpcListener;
     private readonly LookupContext _context;
+    private readonly AuthServerClient _authServer;
 
     /// <summary>Creates a lookup server. <paramref name="configureBuilder"/> runs before the app is built (add services:
     /// ServiceDefaults, <c>AddGrpc()</c>); <paramref name="configureApp"/> runs after (map endpoints: <c>MapGrpcService</c>,
@@ -63,7 +65,9 @@ public sealed class LookupServer : IDaemonServer
         _context = app.Services.GetRequiredService<LookupContext>();
         if (grpc is not null) app.MapTopologyStream();
         configureApp?.Invoke(app);
-        app.UseDaemonApi(new LookupHttpApi(_context).HandleAsync);
+        _authServer = new AuthServerClient(new AuthServerSettings(options.AuthHttpAddresses, options.AuthHttpRequestMethod,
+            AuthServerSettings.DefaultConnectTimeout, AuthServerSettings.DefaultRequestTimeout));
+        app.UseDaemonApi(new LookupHttpApi(_context, _authServer).HandleAsync);
     }
 
     public LookupOptions Options { get; }
@@ -100,5 +104,9 @@ public sealed class LookupServer : IDaemonServer
     /// <summary>Start, wait for SIGTERM/Ctrl+C (or <paramref name="cancellationToken"/>), stop.</summary>
     public Task RunAsync(CancellationToken cancellationToken = default) => _host.RunAsync(StartAsync, StopAsync, cancellationToken);
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync().ConfigureAwait(false);
+        _authServer.Dispose();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.Auth;
 using Nsqd.Core.Storage;
 using Nsqd.Core.Tcp;
 using Nsqd.Core.Topics;
@@ -26,7 +27,8 @@ internal sealed partial class Broker
         if (options.IsDurable) Commit = new GroupCommit(msg => logger.LogError("{Message}", msg));
         TopicLookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
         StartTime = DateTimeOffset.UtcNow;
-        AuthClient = new Auth.AuthClient(options);
+        AuthClient = new AuthServerClient(new AuthServerSettings(options.AuthHttpAddresses, options.AuthHttpRequestMethod,
+            options.HttpClientConnectTimeout, options.HttpClientRequestTimeout));
         Tls = options.TlsEnabled ? new TlsSettings(options) : null;
         Lookup = new Nsqd.Core.Lookup.LookupManager(this);
         Metrics = new Telemetry.NsqdMetrics(this);
@@ -38,7 +40,8 @@ internal sealed partial class Broker
     /// <summary>The lookupd peers (spec §6.2 nsqd side); notified of topic/channel creations and deletions.</summary>
     public Nsqd.Core.Lookup.LookupManager Lookup { get; }
 
-    public Auth.AuthClient AuthClient { get; }
+    /// <summary>The auth servers of TCP AUTH and HTTP auth (one client, so one connection pool).</summary>
+    public AuthServerClient AuthClient { get; }
     /// <summary>Null unless --tls-cert and --tls-key are set.</summary>
     public TlsSettings? Tls { get; }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using NsqAspire.Daemon.Auth;
 
 namespace Nsqd.Core;
 
@@ -73,6 +74,11 @@ public sealed class NsqdOptions
     public List<string> LookupdTcpAddresses { get; set; } = [];
     public List<string> AuthHttpAddresses { get; set; } = [];
     public string AuthHttpRequestMethod { get; set; } = "get";
+    /// <summary><c>writes</c>, <c>all</c> or <c>off</c>: which HTTP requests need credentials once a source (an auth
+    /// server or a static token) is configured (docs/http-auth.md).</summary>
+    public string HttpAuth { get; set; } = HttpAuthModes.Default;
+    /// <summary>Static bearer tokens granting every HTTP permission. Never shown by <c>/config</c>.</summary>
+    public List<string> HttpAuthTokens { get; set; } = [];
     public TimeSpan HttpClientConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan HttpClientRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -120,6 +126,14 @@ public sealed class NsqdOptions
             throw new ArgumentException("cannot require TLS client connections without TLS key and cert");
         if (AuthHttpRequestMethod is not ("get" or "post"))
             throw new ArgumentException("--auth-http-request-method must be post or get");
+        try
+        {
+            HttpAuth = HttpAuthModes.Normalize(HttpAuth);
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"--http-auth must be writes, all or off (got \"{HttpAuth}\")");
+        }
         foreach (var p in E2EProcessingLatencyPercentiles)
             if (p is <= 0 or > 1) throw new ArgumentException($"invalid E2E processing latency percentile: {p}");
         if (MemQueueSize < 0) throw new ArgumentException("--mem-queue-size must be >= 0");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -24,7 +23,7 @@ public sealed class PublishTests
         try
         {
             var manifestPath = Path.Combine(dir, "aspire-manifest.json");
-            await RunAppHostAsync(["--publisher", "manifest", "--output-path", manifestPath]);
+            await AppHostRunner.PublishManifestAsync(manifestPath);
 
             var text = await File.ReadAllTextAsync(manifestPath);
             using var manifest = JsonDocument.Parse(text);
@@ -182,30 +181,6 @@ public sealed class PublishTests
 
     private static List<string> Args(JsonElement resource) =>
         [.. resource.GetProperty("args").EnumerateArray().Select(a => a.GetString()!)];
-
-    /// <summary>Runs the AppHost's built dll from its own bin folder (same configuration as this test assembly).</summary>
-    private static async Task RunAppHostAsync(string[] args)
-    {
-        var projectDir = Directory.Exists(Projects.NsqAspire_AppHost.ProjectPath)
-            ? Projects.NsqAspire_AppHost.ProjectPath
-            : Path.GetDirectoryName(Projects.NsqAspire_AppHost.ProjectPath)!;
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var dll = Path.Combine(projectDir, "bin", configuration, "net10.0", "NsqAspire.AppHost.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build AppHost/NsqAspire.AppHost first");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(cts.Token);
-        Assert.True(process.ExitCode == 0, $"AppHost exited {process.ExitCode}\n{await stdout}\n{await stderr}");
-    }
 
     private static string FindRepoRoot()
     {

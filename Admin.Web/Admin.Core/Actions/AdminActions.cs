@@ -1,3 +1,4 @@
+using Admin.Core.Auth;
 using Admin.Core.Cluster;
 using Admin.Core.Notifications;
 using Microsoft.AspNetCore.Http;
@@ -16,9 +17,9 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
 
     /// <summary>Creates a topic (and optionally a channel) on the lookupds; a channel also on the topic's producers.
     /// Without lookupds, the topic is created on every nsqd.</summary>
-    public async Task<List<string>> CreateAsync(string topic, string? channel, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> CreateAsync(string topic, string? channel, HttpContext request, CancellationToken ct)
     {
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         var t = Q("topic", topic);
         if (cluster.UsesLookupd)
         {
@@ -41,7 +42,7 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     }
 
     /// <summary>pause / unpause / empty a topic on every producer.</summary>
-    public async Task<List<string>> TopicActionAsync(string topic, string action, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> TopicActionAsync(string topic, string action, HttpContext request, CancellationToken ct)
     {
         var producers = await cluster.GetProducersAsync(topic, ct).ConfigureAwait(false);
         var errors = await cluster.PostToNodesAsync(producers.Value, $"topic/{action}?{Q("topic", topic)}", ct).ConfigureAwait(false);
@@ -50,7 +51,7 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     }
 
     /// <summary>pause / unpause / empty a channel on every producer of its topic.</summary>
-    public async Task<List<string>> ChannelActionAsync(string topic, string channel, string action, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> ChannelActionAsync(string topic, string channel, string action, HttpContext request, CancellationToken ct)
     {
         var producers = await cluster.GetProducersAsync(topic, ct).ConfigureAwait(false);
         var errors = await cluster.PostToNodesAsync(producers.Value, $"channel/{action}?{Q("topic", topic)}&{Q("channel", channel)}", ct).ConfigureAwait(false);
@@ -63,7 +64,7 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     /// it is: nsqd validates it) on every node that holds the channel. Errors null: no node holds it; all failed: nothing
     /// changed anywhere.
     /// </summary>
-    public async Task<(List<string>? Errors, bool AllFailed)> ConfigureChannelAsync(string topic, string channel, byte[] settings,
+    public async Task<(List<UpstreamError>? Errors, bool AllFailed)> ConfigureChannelAsync(string topic, string channel, byte[] settings,
         HttpContext request, CancellationToken ct)
     {
         var r = await queries.TopicAsync(topic, false, ct, channel).ConfigureAwait(false);
@@ -75,10 +76,10 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     }
 
     /// <summary>Deletes a topic on every lookupd and every producer.</summary>
-    public async Task<List<string>> DeleteTopicAsync(string topic, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> DeleteTopicAsync(string topic, HttpContext request, CancellationToken ct)
     {
         var producers = await cluster.GetProducersAsync(topic, ct).ConfigureAwait(false);
-        var errors = new List<string>(producers.Errors);
+        var errors = new List<UpstreamError>(producers.Errors);
         if (cluster.UsesLookupd) errors.AddRange(await cluster.PostToLookupdsAsync("topic/delete?" + Q("topic", topic), ct).ConfigureAwait(false));
         errors.AddRange(await cluster.PostToNodesAsync(producers.Value, "topic/delete?" + Q("topic", topic), ct).ConfigureAwait(false));
         Notify("delete_topic", topic, null, null, request);
@@ -86,10 +87,10 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     }
 
     /// <summary>Deletes a channel on every lookupd and every producer of its topic.</summary>
-    public async Task<List<string>> DeleteChannelAsync(string topic, string channel, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> DeleteChannelAsync(string topic, string channel, HttpContext request, CancellationToken ct)
     {
         var producers = await cluster.GetProducersAsync(topic, ct).ConfigureAwait(false);
-        var errors = new List<string>(producers.Errors);
+        var errors = new List<UpstreamError>(producers.Errors);
         var q = $"{Q("topic", topic)}&{Q("channel", channel)}";
         if (cluster.UsesLookupd) errors.AddRange(await cluster.PostToLookupdsAsync("channel/delete?" + q, ct).ConfigureAwait(false));
         errors.AddRange(await cluster.PostToNodesAsync(producers.Value, "channel/delete?" + q, ct).ConfigureAwait(false));
@@ -98,9 +99,9 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     }
 
     /// <summary>Tombstones <paramref name="topic"/> for <paramref name="node"/> on every lookupd, then deletes it on that node.</summary>
-    public async Task<List<string>> TombstoneAsync(string node, string topic, HttpContext request, CancellationToken ct)
+    public async Task<List<UpstreamError>> TombstoneAsync(string node, string topic, HttpContext request, CancellationToken ct)
     {
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         if (cluster.UsesLookupd) errors.AddRange(await cluster.PostToLookupdsAsync($"topic/tombstone?{Q("topic", topic)}&{Q("node", node)}", ct).ConfigureAwait(false));
         errors.AddRange(await cluster.PostToNodesAsync([node], "topic/delete?" + Q("topic", topic), ct).ConfigureAwait(false));
         Notify("tombstone_topic_producer", topic, null, node, request);
@@ -110,7 +111,7 @@ public sealed class AdminActions(ClusterClient cluster, ClusterQueries queries, 
     private void Notify(string action, string topic, string? channel, string? node, HttpContext request)
     {
         if (!notifications.Enabled) return;
-        var user = request.Request.Headers[options.AclHttpHeader].ToString();
+        var user = AdminUser.Of(request, options);
         var scheme = request.Request.Headers["X-Scheme"] == "https" ? "https" : request.Request.Scheme;
         notifications.Enqueue(new AdminNotification
         {

@@ -1,4 +1,5 @@
 using Admin.Core.Actions;
+using Admin.Core.Auth;
 using Admin.Core.Cluster;
 using Admin.Core.Rates;
 using Microsoft.AspNetCore.Builder;
@@ -40,7 +41,7 @@ public static class AdminApi
         }
         var topics = await cluster.GetTopicsAsync(ctx.RequestAborted).ConfigureAwait(false);
         return topics.AllFailed
-            ? ApiResults.Error(ctx, StatusCodes.Status502BadGateway, "UPSTREAM_ERROR: " + string.Join("; ", topics.Errors))
+            ? ApiResults.UpstreamFailed(ctx, topics.Errors)
             : ApiResults.Ok(ctx, new TopicsBody(topics.Value, topics.Message));
     }
 
@@ -48,7 +49,7 @@ public static class AdminApi
     {
         var r = await queries.TopicAsync(topic, false, ctx.RequestAborted).ConfigureAwait(false);
         return r.Value.Nodes.Count == 0 && r.AllFailed
-            ? ApiResults.Error(ctx, StatusCodes.Status502BadGateway, "UPSTREAM_ERROR: " + r.Message)
+            ? ApiResults.UpstreamFailed(ctx, r.Errors)
             : r.Value.Nodes.Count == 0
                 ? ApiResults.Error(ctx, StatusCodes.Status404NotFound, "TOPIC_NOT_FOUND")
                 : ApiResults.Ok(ctx, TopicBody.Of(r.Value, r.Message));
@@ -68,7 +69,7 @@ public static class AdminApi
     private static async Task<IResult> GetNodesAsync(HttpContext ctx, ClusterClient cluster)
     {
         var r = await cluster.GetNodesAsync(ctx.RequestAborted).ConfigureAwait(false);
-        if (r.AllFailed) return ApiResults.Error(ctx, StatusCodes.Status502BadGateway, "UPSTREAM_ERROR: " + r.Message);
+        if (r.AllFailed) return ApiResults.UpstreamFailed(ctx, r.Errors);
         var newest = NodeVersions.Newest(r.Value);
         return ApiResults.Ok(ctx, new NodesBody([.. r.Value.Select(n => new NodeBody(n.RemoteAddresses, n.Hostname, n.BroadcastAddress,
             n.TcpPort, n.HttpPort, n.Version, [.. n.Topics.Select(t => new NodeTopicBody(t.Topic, t.Tombstoned))],
@@ -167,7 +168,6 @@ public static class AdminApi
         return ApiResults.Action(ctx, await actions.TombstoneAsync(node, topic, ctx, ctx.RequestAborted).ConfigureAwait(false));
     }
 
-    /// <summary>With <c>--admin-user</c> set, only those users (named by <c>--acl-http-header</c>) may act.</summary>
-    internal static bool Forbidden(HttpContext ctx, AdminOptions options)
-        => options.AdminUsers.Count > 0 && !options.AdminUsers.Contains(ctx.Request.Headers[options.AclHttpHeader].ToString());
+    /// <summary>With <c>--admin-user</c> set, only those users may act (see <see cref="AdminUser"/>).</summary>
+    internal static bool Forbidden(HttpContext ctx, AdminOptions options) => AdminUser.IsDenied(ctx, options);
 }

@@ -28,11 +28,11 @@ public sealed class ChannelPolicyClient(HttpClient http)
         {
             var (value, error) = await CallAsync(HttpMethod.Get, node, "channel/config", topic, channel, "", null,
                 NsqHttpJsonContext.Default.ChannelConfig, ct).ConfigureAwait(false);
-            return new NodePolicy(node, value, error);
+            return new NodePolicy(node, value, error?.Text);
         })).ConfigureAwait(false)];
 
     /// <summary><c>POST /channel/config</c> with <paramref name="body"/> (the settings to change) on every node; the failures.</summary>
-    public async Task<List<string>> SetConfigsAsync(IEnumerable<string> nodes, string topic, string channel, byte[] body, CancellationToken ct)
+    public async Task<List<UpstreamError>> SetConfigsAsync(IEnumerable<string> nodes, string topic, string channel, byte[] body, CancellationToken ct)
     {
         var answers = await Task.WhenAll(nodes.Select(node => CallAsync(HttpMethod.Post, node, "channel/config", topic, channel, "", body,
             NsqHttpJsonContext.Default.ChannelConfig, ct))).ConfigureAwait(false);
@@ -45,10 +45,10 @@ public sealed class ChannelPolicyClient(HttpClient http)
         {
             var (value, error) = await CallAsync(HttpMethod.Get, node, "channel/peek", topic, channel,
                 "&n=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), null, NsqHttpJsonContext.Default.ChannelPeekResponse, ct).ConfigureAwait(false);
-            return new NodePeek(node, value?.Messages ?? [], error);
+            return new NodePeek(node, value?.Messages ?? [], error?.Text);
         })).ConfigureAwait(false)];
 
-    private async Task<(T? Value, string? Error)> CallAsync<T>(HttpMethod method, string node, string path, string topic, string channel,
+    private async Task<(T? Value, UpstreamError? Error)> CallAsync<T>(HttpMethod method, string node, string path, string topic, string channel,
         string extra, byte[]? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct) where T : class
     {
         var uri = new Uri(AdminOptions.UpstreamUri(node), $"{path}?topic={Uri.EscapeDataString(topic)}&channel={Uri.EscapeDataString(channel)}{extra}");
@@ -59,13 +59,13 @@ public sealed class ChannelPolicyClient(HttpClient http)
             using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false), null);
             var message = ErrorResponse.MessageOf(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            return (null, response.StatusCode == HttpStatusCode.NotFound && message == "NOT_FOUND"
+            return (null, new(response.StatusCode == HttpStatusCode.NotFound && message == "NOT_FOUND"
                 ? $"nsqd {node}: {NodePolicy.Unsupported}"
-                : $"nsqd {node}: {(int)response.StatusCode} {message}");
+                : $"nsqd {node}: {(int)response.StatusCode} {message}", response.StatusCode));
         }
         catch (Exception ex) when (ClusterClient.IsUpstreamFailure(ex))
         {
-            return (null, $"nsqd {node}: {ex.Message}");
+            return (null, UpstreamAnswer.Of("nsqd " + node, ex));
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     {
         var result = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         var topics = await GetTopicsAsync(ct).ConfigureAwait(false);
-        var errors = new List<string>(topics.Errors);
+        var errors = new List<UpstreamError>(topics.Errors);
         if (!UsesLookupd) return new(result, errors);
         foreach (var topic in topics.Value)
         {
@@ -56,7 +56,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     {
         if (!UsesLookupd) return await GetStaticNodesAsync(ct).ConfigureAwait(false);
         var answers = new List<(string Lookupd, NodesResponse Nodes)>();
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         foreach (var lookupd in options.LookupdHttpAddresses)
         {
             try
@@ -65,7 +65,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
             }
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
-                errors.Add($"lookupd {lookupd}: {ex.Message}");
+                errors.Add(UpstreamAnswer.Of("lookupd " + lookupd, ex));
             }
         }
         var merged = new SortedDictionary<string, NodeView>(StringComparer.Ordinal);
@@ -117,11 +117,11 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
         {
             try
             {
-                return (node, stats: await GetJsonAsync(new Uri(AdminOptions.UpstreamUri(node), query), NsqHttpJsonContext.Default.StatsResponse, ct).ConfigureAwait(false), error: (string?)null);
+                return (node, stats: await GetJsonAsync(new Uri(AdminOptions.UpstreamUri(node), query), NsqHttpJsonContext.Default.StatsResponse, ct).ConfigureAwait(false), error: (UpstreamError?)null);
             }
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
-                return (node, stats: (StatsResponse?)null, error: $"nsqd {node}: {ex.Message}");
+                return (node, stats: (StatsResponse?)null, error: UpstreamAnswer.Of("nsqd " + node, ex));
             }
         }).ToList();
         var done = await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -130,30 +130,26 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     }
 
     /// <summary>POSTs <paramref name="pathAndQuery"/> to every lookupd; returns the failures.</summary>
-    public Task<List<string>> PostToLookupdsAsync(string pathAndQuery, CancellationToken ct)
+    public Task<List<UpstreamError>> PostToLookupdsAsync(string pathAndQuery, CancellationToken ct)
         => PostAllAsync(options.LookupdHttpAddresses.Select(l => ("lookupd " + l, AdminOptions.UpstreamUri(l))), pathAndQuery, ct);
 
     /// <summary>POSTs <paramref name="pathAndQuery"/> to each node; returns the failures.</summary>
-    public Task<List<string>> PostToNodesAsync(IEnumerable<string> nodes, string pathAndQuery, CancellationToken ct)
+    public Task<List<UpstreamError>> PostToNodesAsync(IEnumerable<string> nodes, string pathAndQuery, CancellationToken ct)
         => PostAllAsync(nodes.Select(n => ("nsqd " + n, AdminOptions.UpstreamUri(n))), pathAndQuery, ct);
 
-    private async Task<List<string>> PostAllAsync(IEnumerable<(string Name, Uri Base)> targets, string pathAndQuery, CancellationToken ct)
+    private async Task<List<UpstreamError>> PostAllAsync(IEnumerable<(string Name, Uri Base)> targets, string pathAndQuery, CancellationToken ct)
     {
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         foreach (var (name, baseUri) in targets)
         {
             try
             {
                 using var response = await http.PostAsync(new Uri(baseUri, pathAndQuery), null, ct).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                    errors.Add($"{name}: {(int)response.StatusCode} {body}");
-                }
+                if (!response.IsSuccessStatusCode) errors.Add(await UpstreamAnswer.OfAsync(name, response, ct).ConfigureAwait(false));
             }
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
-                errors.Add($"{name}: {ex.Message}");
+                errors.Add(UpstreamAnswer.Of(name, ex));
             }
         }
         return errors;
@@ -162,7 +158,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     private async Task<Upstream<List<T>>> FromLookupdsAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, CancellationToken ct, bool notFoundIsEmpty = false)
     {
         var values = new List<T>();
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         var answered = 0;
         foreach (var lookupd in options.LookupdHttpAddresses)
         {
@@ -171,12 +167,12 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
                 using var response = await http.GetAsync(new Uri(AdminOptions.UpstreamUri(lookupd), pathAndQuery), ct).ConfigureAwait(false);
                 answered++;
                 if (notFoundIsEmpty && response.StatusCode == System.Net.HttpStatusCode.NotFound) continue;
-                response.EnsureSuccessStatusCode();
+                await UpstreamAnswer.EnsureSuccessAsync(response, ct).ConfigureAwait(false);
                 values.Add((await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false))!);
             }
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
-                errors.Add($"lookupd {lookupd}: {ex.Message}");
+                errors.Add(UpstreamAnswer.Of("lookupd " + lookupd, ex));
             }
         }
         return new(values, errors, answered == 0);
@@ -185,7 +181,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     private async Task<Upstream<List<NodeView>>> GetStaticNodesAsync(CancellationToken ct)
     {
         var keys = StaticNodeKeys();
-        var errors = new List<string>();
+        var errors = new List<UpstreamError>();
         var nodes = new List<NodeView>();
         foreach (var key in keys)
         {
@@ -198,7 +194,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
             }
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
-                errors.Add($"nsqd {key}: {ex.Message}");
+                errors.Add(UpstreamAnswer.Of("nsqd " + key, ex));
             }
         }
         return new(nodes, errors, keys.Count > 0 && nodes.Count == 0);
@@ -209,7 +205,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
     private async Task<T> GetJsonAsync<T>(Uri uri, JsonTypeInfo<T> type, CancellationToken ct)
     {
         using var response = await http.GetAsync(uri, ct).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await UpstreamAnswer.EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         return (await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false))!;
     }
 

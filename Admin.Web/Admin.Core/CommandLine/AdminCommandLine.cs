@@ -16,7 +16,7 @@ public static class AdminCommandLine
     private const string NoEffect = "accepted for nsqadmin compatibility, no effect here";
     private const string NoGraphite = "accepted, no effect: rates and charts come from polling /stats";
 
-    /// <summary>nsqadmin's flags and this one's own (rate-interval).</summary>
+    /// <summary>nsqadmin's flags and this one's own (rate-interval; the Basic sign-in and the upstream token).</summary>
     public static IReadOnlyList<Flag> Flags { get; } =
     [
         DaemonCommandLine<AdminOptions>.ConfigFlag(),
@@ -44,6 +44,11 @@ public static class AdminCommandLine
         Flag.String("acl-http-header", "X-Forwarded-User", "HTTP header to check for authenticated admin users", (o, v) => o.AclHttpHeader = v),
         Flag.StringList("admin-user", "admin_users", "admin user (may be given multiple times; if specified, only these users may act)",
             (o, v) => o.AdminUsers = v),
+        Flag.String("basic-auth-user", "admin", "user name of the HTTP Basic sign-in (with --basic-auth-password)", (o, v) => o.BasicAuthUser = v),
+        Flag.String("basic-auth-password", "", "require HTTP Basic sign-in with this password on every page, API and proxied route (env Admin__BasicAuthPassword)",
+            (o, v) => o.BasicAuthPassword = v),
+        Flag.String("upstream-auth-token", "", "bearer token sent to nsqd/nsqlookupd HTTP when the request carries none (env Admin__UpstreamAuthToken)",
+            (o, v) => o.UpstreamAuthToken = v),
         Flag.Duration("rate-interval", "2s", "how often /stats is polled for the live rate charts", (o, v) => o.RateInterval = v),
         Flag.String("graphite-url", "", "graphite HTTP address", null, ignoredNote: NoGraphite),
         Flag.Bool("proxy-graphite", false, "proxy HTTP requests to graphite", null, ignoredNote: NoGraphite),

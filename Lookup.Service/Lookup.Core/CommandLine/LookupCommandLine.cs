@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using NsqAspire.Daemon.Auth;
 using NsqAspire.Daemon.CommandLine;
 using Flag = NsqAspire.Daemon.CommandLine.DaemonFlag<Lookup.Core.LookupOptions>;
 
@@ -14,7 +15,7 @@ public static class LookupCommandLine
 {
     private const string NoEffect = "accepted for nsqlookupd compatibility, no effect here";
 
-    /// <summary>nsqlookupd's flags (spec §4, nsqlookupd options) and this one's own (redis, gRPC).</summary>
+    /// <summary>nsqlookupd's flags (spec §4, nsqlookupd options) and this one's own (HTTP auth, redis, gRPC).</summary>
     public static IReadOnlyList<Flag> Flags { get; } =
     [
         DaemonCommandLine<LookupOptions>.ConfigFlag(),
@@ -29,6 +30,14 @@ public static class LookupCommandLine
             (o, v) => o.InactiveProducerTimeout = v),
         Flag.Duration("tombstone-lifetime", "45s", "time a producer stays tombstoned if its registration remains",
             (o, v) => o.TombstoneLifetime = v),
+        Flag.StringList("auth-http-address", "auth_http_addresses",
+            "<addr>:<port> or URL of an auth server for HTTP bearer tokens (may be given multiple times)", (o, v) => o.AuthHttpAddresses = v),
+        Flag.String("auth-http-request-method", "get", "HTTP method for auth requests: get or post", (o, v) => o.AuthHttpRequestMethod = v),
+        Flag.String("http-auth", HttpAuthModes.Default,
+            "which HTTP requests need credentials when --auth-http-address or --http-auth-token is set: writes, all or off",
+            (o, v) => o.HttpAuth = v, HttpAuthModes.Normalize),
+        Flag.StringList("http-auth-token", "http_auth_tokens", "static bearer token granting every HTTP permission (may be given multiple times)",
+            (o, v) => o.HttpAuthTokens = v),
         Flag.String("redis", "", "Redis connection string for a shared registration store (empty: in memory)", (o, v) => o.Redis = v),
         Flag.String("grpc-address", "", "<addr>:<port> to listen on for gRPC (h2c) (empty: off)", (o, v) => o.GrpcAddress = v),
     ];

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 using Nsq.Protocol;
 using Nsq.Protocol.Http;
 using Nsq.Protocol.Lookup;
+using NsqAspire.Daemon.Auth;
 using NsqAspire.Daemon.Http;
 
 namespace Lookup.Core.Http;
 
 /// <summary>
 /// Spec §6.3: nsqlookupd 1.3's HTTP API with the V1 conventions of §3.1: the <c>X-NSQ-Content-Type</c> header on every
-/// response, exact path + method routing (405 with <c>Allow:</c>, 404 NOT_FOUND), parameters from the URL query only.
+/// response, exact path + method routing (405 with <c>Allow:</c>, 404 NOT_FOUND), parameters from the URL query only;
+/// HTTP auth (<see cref="HttpAuthFilter"/>) before routing when configured.
 /// </summary>
 internal sealed class LookupHttpApi
 {
@@ -24,11 +26,15 @@ internal sealed class LookupHttpApi
 
     private readonly LookupContext _ctx;
     private readonly Dictionary<string, Dictionary<string, Func<GoQuery, Task<ApiResult>>>> _routes = new(StringComparer.Ordinal);
+    private readonly HttpAuthRules _authRules = new();
+    /// <summary>Null when HTTP auth is off or has no credential source: then requests pay one null check.</summary>
+    private readonly HttpAuthFilter? _auth;
 
-    public LookupHttpApi(LookupContext context)
+    public LookupHttpApi(LookupContext context, AuthServerClient authServer)
     {
         _ctx = context;
-        Map("GET", "/ping", _ => Task.FromResult(ApiResult.Text("OK")));
+        // Each route with the access HTTP auth asks of it (docs/http-auth.md); reads are open unless --http-auth=all.
+        Map("GET", "/ping", _ => Task.FromResult(ApiResult.Text("OK")), HttpAccess.Open);
         Map("GET", "/info", _ => Task.FromResult(ApiResult.Json(
             JsonSerializer.SerializeToUtf8Bytes(new LookupInfoResponse { Version = LookupOptions.Version }, LookupJsonContext.Default.LookupInfoResponse))));
         Map("GET", "/debug", DebugAsync);
@@ -36,17 +42,20 @@ internal sealed class LookupHttpApi
         Map("GET", "/topics", TopicsAsync);
         Map("GET", "/channels", ChannelsAsync);
         Map("GET", "/nodes", NodesAsync);
-        Map("POST", "/topic/create", TopicCreateAsync);
-        Map("POST", "/topic/delete", TopicDeleteAsync);
-        Map("POST", "/channel/create", ChannelCreateAsync);
-        Map("POST", "/channel/delete", ChannelDeleteAsync);
-        Map("POST", "/topic/tombstone", TombstoneAsync);
+        Map("POST", "/topic/create", TopicCreateAsync, HttpAccess.Publish);
+        Map("POST", "/topic/delete", TopicDeleteAsync, HttpAccess.Publish);
+        Map("POST", "/channel/create", ChannelCreateAsync, HttpAccess.Subscribe);
+        Map("POST", "/channel/delete", ChannelDeleteAsync, HttpAccess.Subscribe);
+        Map("POST", "/topic/tombstone", TombstoneAsync, HttpAccess.Publish);
+        var options = context.Options;
+        _auth = HttpAuthFilter.Create(HttpAuthModes.Parse(options.HttpAuth), options.HttpAuthTokens, authServer, _authRules, context.Logger);
     }
 
     private IRegistrationStore Store => _ctx.Store;
 
-    private void Map(string method, string path, Func<GoQuery, Task<ApiResult>> handler)
+    private void Map(string method, string path, Func<GoQuery, Task<ApiResult>> handler, HttpAccess access = HttpAccess.Read)
     {
+        _authRules.Add(method, path, access);
         if (!_routes.TryGetValue(path, out var byMethod)) _routes[path] = byMethod = new(StringComparer.Ordinal);
         byMethod[method] = handler;
     }
@@ -55,6 +64,7 @@ internal sealed class LookupHttpApi
     {
         var response = http.Response;
         response.Headers[V1HeaderName] = V1HeaderValue;
+        if (_auth is not null && !await _auth.AuthorizeAsync(http).ConfigureAwait(false)) return;
         var method = http.Request.Method;
         var path = http.Request.Path.Value ?? "/";
         ApiResult result;

@@ -1,3 +1,4 @@
+using NsqAspire.Daemon.Auth;
 using NsqAspire.Daemon.CommandLine;
 using Flag = NsqAspire.Daemon.CommandLine.DaemonFlag<Nsqd.Core.NsqdOptions>;
 
@@ -44,6 +45,11 @@ public static class NsqdFlags
             (o, v) => o.AuthHttpAddresses = v),
         Flag.String("auth-http-request-method", "get", "HTTP method for auth requests: get or post",
             (o, v) => o.AuthHttpRequestMethod = v),
+        Flag.String("http-auth", HttpAuthModes.Default,
+            "which HTTP requests need credentials when --auth-http-address or --http-auth-token is set: writes, all or off",
+            (o, v) => o.HttpAuth = v, HttpAuthModes.Normalize),
+        Flag.StringList("http-auth-token", "http_auth_tokens", "static bearer token granting every HTTP permission (may be given multiple times)",
+            (o, v) => o.HttpAuthTokens = v),
         Flag.Duration("http-client-connect-timeout", "2s", "timeout for outgoing HTTP connects (auth, nsqlookupd)",
             (o, v) => o.HttpClientConnectTimeout = v),
         Flag.Duration("http-client-request-timeout", "5s", "timeout for outgoing HTTP requests (auth, nsqlookupd)",

@@ -27,6 +27,8 @@ internal static class ConfigOptions
             ["nsqlookupd_tcp_addresses"] = (w, o) => WriteStrings(w, o.LookupdTcpAddresses),
             ["auth_http_addresses"] = (w, o) => WriteStrings(w, o.AuthHttpAddresses),
             ["auth_http_request_method"] = (w, o) => w.WriteStringValue(o.AuthHttpRequestMethod),
+            // Ours: the HTTP auth mode. The static tokens (http_auth_tokens) are secrets and have no entry.
+            ["http_auth"] = (w, o) => w.WriteStringValue(o.HttpAuth),
             ["http_client_connect_timeout"] = (w, o) => w.WriteNumberValue(Nanos(o.HttpClientConnectTimeout)),
             ["http_client_request_timeout"] = (w, o) => w.WriteNumberValue(Nanos(o.HttpClientRequestTimeout)),
             ["topology_region"] = (w, _) => w.WriteStringValue(""),

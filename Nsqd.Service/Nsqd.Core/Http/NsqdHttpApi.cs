@@ -3,14 +3,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NsqAspire.Daemon.Auth;
 using NsqAspire.Daemon.Http;
 
 namespace Nsqd.Core.Http;
 
 /// <summary>
 /// Spec §3: nsqd 1.3's HTTP API, served on the HTTP and HTTPS listeners. This file is the front door: the V1 header on
-/// every response, the TLS_REQUIRED refusal of plain HTTP (§2.8), routing (<see cref="HttpRouter"/>) and the
-/// <c>500 INTERNAL_ERROR</c> answer to a failing handler. The endpoints live in the other <c>NsqdHttpApi.*.cs</c> files.
+/// every response, the TLS_REQUIRED refusal of plain HTTP (§2.8), HTTP auth (<see cref="HttpAuthFilter"/>, when
+/// configured), routing (<see cref="HttpRouter"/>) and the <c>500 INTERNAL_ERROR</c> answer to a failing handler. The
+/// endpoints live in the other <c>NsqdHttpApi.*.cs</c> files.
 /// </summary>
 internal sealed partial class NsqdHttpApi
 {
@@ -19,33 +21,47 @@ internal sealed partial class NsqdHttpApi
 
     private readonly Broker _broker;
     private readonly HttpRouter _router = new();
+    /// <summary>Null when HTTP auth is off or has no credential source: then requests pay one null check.</summary>
+    private readonly HttpAuthFilter? _auth;
     private int _httpsPort = -1;
 
     public NsqdHttpApi(Broker broker)
     {
         _broker = broker;
-        _router.Map("GET", "/ping", Ping);
-        _router.Map("GET", "/info", Info);
-        _router.Map("POST", "/pub", PubAsync);
-        _router.Map("POST", "/mpub", MpubAsync);
-        _router.Map("GET", "/stats", Stats);
-        _router.Map("POST", "/topic/create", TopicCreate);
-        _router.Map("POST", "/topic/delete", TopicDelete);
-        _router.Map("POST", "/topic/empty", TopicEmpty);
-        _router.Map("POST", "/topic/pause", TopicPause);
-        _router.Map("POST", "/topic/unpause", TopicUnpause);
-        _router.Map("POST", "/channel/create", ChannelCreate);
-        _router.Map("POST", "/channel/delete", ChannelDelete);
-        _router.Map("POST", "/channel/empty", ChannelEmpty);
-        _router.Map("POST", "/channel/pause", ChannelPause);
-        _router.Map("POST", "/channel/unpause", ChannelUnpause);
-        _router.Map("GET", "/channel/config", ChannelConfigGet);
-        _router.Map("POST", "/channel/config", ChannelConfigPostAsync);
-        _router.Map("GET", "/channel/peek", ChannelPeek);
-        _router.Map("GET", "/config/:opt", ConfigGet);
-        _router.Map("PUT", "/config/:opt", ConfigPutAsync);
-        _router.Map("PUT", "/debug/setblockrate", SetBlockRate);
-        _router.Map("POST", "/debug/freememory", FreeMemory);
+        var rules = new HttpAuthRules();
+        void Map(string method, string pattern, ApiHandler handler, HttpAccess access = HttpAccess.Read)
+        {
+            _router.Map(method, pattern, handler);
+            rules.Add(method, pattern, access);
+        }
+
+        // Each route with the access HTTP auth asks of it (docs/http-auth.md); reads are open unless --http-auth=all.
+        Map("GET", "/ping", Ping, HttpAccess.Open);
+        Map("GET", "/info", Info);
+        Map("POST", "/pub", PubAsync, HttpAccess.Publish);
+        Map("POST", "/mpub", MpubAsync, HttpAccess.Publish);
+        Map("GET", "/stats", Stats);
+        Map("POST", "/topic/create", TopicCreate, HttpAccess.Publish);
+        Map("POST", "/topic/delete", TopicDelete, HttpAccess.Publish);
+        Map("POST", "/topic/empty", TopicEmpty, HttpAccess.Publish);
+        Map("POST", "/topic/pause", TopicPause, HttpAccess.Publish);
+        Map("POST", "/topic/unpause", TopicUnpause, HttpAccess.Publish);
+        Map("POST", "/channel/create", ChannelCreate, HttpAccess.Subscribe);
+        Map("POST", "/channel/delete", ChannelDelete, HttpAccess.Subscribe);
+        Map("POST", "/channel/empty", ChannelEmpty, HttpAccess.Subscribe);
+        Map("POST", "/channel/pause", ChannelPause, HttpAccess.Subscribe);
+        Map("POST", "/channel/unpause", ChannelUnpause, HttpAccess.Subscribe);
+        Map("GET", "/channel/config", ChannelConfigGet);
+        Map("POST", "/channel/config", ChannelConfigPostAsync, HttpAccess.Subscribe);
+        // A GET, but it hands out message bodies: the same permission a consumer needs to receive them.
+        Map("GET", "/channel/peek", ChannelPeek, HttpAccess.Subscribe);
+        Map("GET", "/config/:opt", ConfigGet);
+        Map("PUT", "/config/:opt", ConfigPutAsync, HttpAccess.Admin);
+        Map("PUT", "/debug/setblockrate", SetBlockRate, HttpAccess.Admin);
+        Map("POST", "/debug/freememory", FreeMemory, HttpAccess.Admin);
+
+        var options = broker.Options;
+        _auth = HttpAuthFilter.Create(HttpAuthModes.Parse(options.HttpAuth), options.HttpAuthTokens, broker.AuthClient, rules, broker.Logger);
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -60,6 +76,9 @@ internal sealed partial class NsqdHttpApi
                 .WriteAsync(response).ConfigureAwait(false);
             return;
         }
+
+        // After the TLS refusal: a client sent there retries over HTTPS before it sends any credentials.
+        if (_auth is not null && !await _auth.AuthorizeAsync(ctx).ConfigureAwait(false)) return;
 
         var method = ctx.Request.Method;
         var path = ctx.Request.Path.Value ?? "/";

@@ -1,8 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Nsq.Protocol.V2;
-using Nsqd.Core.Auth;
-using Nsqd.Core.Infrastructure;
+using NsqAspire.Daemon.Auth;
 
 namespace Nsqd.Core.Tcp;
 
@@ -12,7 +11,7 @@ internal sealed partial class ClientSession
     private volatile AuthState? _auth;
     private string _authSecret = "";
 
-    private bool AuthExpired => _auth is { } a && Clock.NowMs > a.ExpiresAtMs;
+    private bool AuthExpired => _auth is { IsExpired: true };
 
     private CommandOutcome Auth(in ParsedCommand cmd, ref ReadOnlySequence<byte> buffer)
     {
@@ -34,7 +33,7 @@ internal sealed partial class ClientSession
         {
             state = await QueryAuthAsync(secret).ConfigureAwait(false);
         }
-        catch (AuthFailedException ex)
+        catch (AuthServerException ex)
         {
             Broker.Logger.LogWarning("AUTH failed for {Remote}: {Error}", RemoteEndPoint, ex.Message);
             FrameWriter.WriteError(_responses, "E_AUTH_FAILED AUTH failed");
@@ -74,14 +73,14 @@ internal sealed partial class ClientSession
     {
         if (!Broker.AuthClient.Enabled) return;
         var state = _auth ?? throw Fail(ErrorCode.AuthFirst, $"AUTH required before {command}");
-        if (Clock.NowMs > state.ExpiresAtMs)
+        if (state.IsExpired)
         {
             try
             {
                 state = QueryAuthAsync(_authSecret).GetAwaiter().GetResult();
                 _auth = state;
             }
-            catch (AuthFailedException)
+            catch (AuthServerException)
             {
                 throw Fail(ErrorCode.AuthFailed, "AUTH failed");
             }

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using NsqAspire.Daemon.Auth;
 
 namespace Nsqd.Core.Tcp;
 
@@ -77,24 +78,9 @@ internal sealed class TlsSettings
         var cn = remote switch
         {
             null => "",
-            X509Certificate2 c2 => CommonName(c2.SubjectName),
-            _ => CommonName(new X500DistinguishedName(remote.Subject)),
+            X509Certificate2 c2 => CertificateNames.CommonName(c2.SubjectName),
+            _ => CertificateNames.CommonName(new X500DistinguishedName(remote.Subject)),
         };
         return new TlsInfo(version, ssl.NegotiatedCipherSuite.ToString(), ssl.NegotiatedApplicationProtocol.ToString(), remote is not null, cn);
-    }
-
-    /// <summary>
-    /// Go's <c>Subject.CommonName</c>: the last CN attribute of the subject in encoded order, or empty — never a fallback
-    /// to an e-mail or DNS name as <see cref="X509NameType.SimpleName"/> does.
-    /// </summary>
-    internal static string CommonName(X500DistinguishedName subject)
-    {
-        var cn = "";
-        foreach (var rdn in subject.EnumerateRelativeDistinguishedNames(reversed: false))
-        {
-            if (rdn.HasMultipleElements) continue;
-            if (rdn.GetSingleElementType().Value == "2.5.4.3") cn = rdn.GetSingleElementValue() ?? "";
-        }
-        return cn;
     }
 }

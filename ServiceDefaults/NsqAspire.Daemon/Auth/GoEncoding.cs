@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Nsqd.Core.Auth;
+namespace NsqAspire.Daemon.Auth;
 
 /// <summary>
 /// The byte-exact encodings nsqd's auth path produces with Go's standard library: <c>url.QueryEscape</c> for the GET
@@ -9,7 +9,7 @@ namespace Nsqd.Core.Auth;
 /// <c>encoding/json</c> string quoting (UTF-8 kept as is; <c>&lt; &gt; &amp;</c>, U+2028/U+2029 and control characters
 /// escaped with lower-case hex).
 /// </summary>
-internal static class GoEncoding
+public static class GoEncoding
 {
     public static string QueryEscape(string s)
     {

@@ -3,29 +3,33 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Nsq.Protocol.Identify;
-using Nsqd.Core.Infrastructure;
 
-namespace Nsqd.Core.Auth;
+namespace NsqAspire.Daemon.Auth;
 
 /// <summary>
 /// Spec §2.9: asks the <c>--auth-http-address</c> servers (starting at a random one, falling through on error) with
 /// <c>GET /auth?common_name=&amp;remote_ip=&amp;secret=&amp;tls=</c> (or a JSON POST with <c>--auth-http-request-method=post</c>).
+/// One client for nsqd's TCP AUTH and both daemons' HTTP auth.
 /// </summary>
-internal sealed class AuthClient(NsqdOptions options) : IDisposable
+public sealed class AuthServerClient(AuthServerSettings settings) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = options.HttpClientConnectTimeout })
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = settings.ConnectTimeout })
     {
-        Timeout = options.HttpClientRequestTimeout,
+        Timeout = settings.RequestTimeout,
     };
 
-    public bool Enabled => options.AuthHttpAddresses.Count > 0;
+    /// <summary>True when at least one auth server is configured.</summary>
+    public bool Enabled => settings.Addresses.Count > 0;
 
-    /// <summary>Throws <see cref="AuthFailedException"/> when no server gives a valid answer.</summary>
+    /// <summary>Throws <see cref="AuthServerException"/> when no server gives a valid answer; it is
+    /// <see cref="AuthServerException.Refused"/> when one of them turned the secret down.</summary>
     public async Task<AuthState> QueryAsync(string secret, string remoteIp, bool tls, string commonName)
     {
-        var addresses = options.AuthHttpAddresses;
+        var addresses = settings.Addresses;
+        if (addresses.Count == 0) throw new AuthServerException("no auth server", refused: false);
         var start = Random.Shared.Next(addresses.Count);
         Exception? last = null;
+        var refused = false;
         for (var i = 0; i < addresses.Count; i++)
         {
             var address = addresses[(start + i) % addresses.Count];
@@ -33,19 +37,20 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
             {
                 return await QueryOneAsync(address, secret, remoteIp, tls, commonName).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or AuthFailedException or ArgumentException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or AuthServerException or ArgumentException)
             {
+                refused |= ex is AuthServerException { Refused: true };
                 last = ex;
             }
         }
-        throw new AuthFailedException(last?.Message ?? "no auth server");
+        throw new AuthServerException(last?.Message ?? "no auth server", refused);
     }
 
     private async Task<AuthState> QueryOneAsync(string address, string secret, string remoteIp, bool tls, string commonName)
     {
         var endpoint = address.Contains("://", StringComparison.Ordinal) ? address : $"http://{address}/auth";
         var tlsText = tls ? "true" : "false";
-        using var request = options.AuthHttpRequestMethod == "post"
+        using var request = settings.RequestMethod == "post"
             ? new HttpRequestMessage(HttpMethod.Post, endpoint)
             {
                 // Go's json.Marshal of the url.Values map: keys sorted, each value an array of strings.
@@ -56,15 +61,17 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
                 $"{endpoint}{(endpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?")}common_name={GoEncoding.QueryEscape(commonName)}&remote_ip={GoEncoding.QueryEscape(remoteIp)}&secret={GoEncoding.QueryEscape(secret)}&tls={tlsText}");
         request.Headers.TryAddWithoutValidation("Accept", "application/vnd.nsq; version=1.0");
         using var response = await _http.SendAsync(request).ConfigureAwait(false);
-        if ((int)response.StatusCode != 200) throw new AuthFailedException($"got response {(int)response.StatusCode}");
+        var status = (int)response.StatusCode;
+        // A 4xx is the server's verdict on the secret; anything else that is not 200 means it could not decide.
+        if (status != 200) throw new AuthServerException($"got response {status}", refused: status is >= 400 and < 500);
         var body = await response.Content.ReadFromJsonAsync(IdentifyJsonContext.Default.AuthServerResponse).ConfigureAwait(false)
-            ?? throw new AuthFailedException("empty response");
+            ?? throw new AuthServerException("empty response");
         return Validate(body);
     }
 
     private static AuthState Validate(AuthServerResponse r)
     {
-        if (r.Ttl <= 0) throw new AuthFailedException("invalid ttl");
+        if (r.Ttl <= 0) throw new AuthServerException("invalid ttl");
         var grants = new List<AuthState.Grant>();
         foreach (var a in r.Authorizations ?? [])
         {
@@ -74,13 +81,13 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
             {
                 if (p == "publish") publish = true;
                 else if (p == "subscribe") subscribe = true;
-                else throw new AuthFailedException($"unknown permission {p}");
+                else throw new AuthServerException($"unknown permission {p}");
             }
             var channels = new List<Regex>();
             foreach (var c in a.Channels ?? []) channels.Add(Compile(c));
             grants.Add(new AuthState.Grant(Compile(a.Topic), channels, publish, subscribe));
         }
-        return new AuthState(r.Identity, r.IdentityUrl, grants, Clock.NowMs + r.Ttl * 1000L);
+        return new AuthState(r.Identity, r.IdentityUrl, grants, TimeSpan.FromSeconds(r.Ttl));
     }
 
     private static ByteArrayContent JsonContent(string json)
@@ -92,8 +99,6 @@ internal sealed class AuthClient(NsqdOptions options) : IDisposable
 
     private static Regex Compile(string pattern) => new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
+    /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>The auth server could not be asked or gave an invalid answer (details are logged, not sent).</summary>
-internal sealed class AuthFailedException(string message) : Exception(message);

@@ -38,6 +38,27 @@ public sealed class FakeAuthServer : IAsyncDisposable
             ? Grant("""[{"topic":".*","channels":[".*"],"permissions":["subscribe","publish"]}]""", identity: "sdk", identityUrl: "")
             : (403, """{"message":"forbidden"}"""));
 
+    /// <summary>
+    /// A server answering by secret: <paramref name="answers"/> maps a secret to its response; any other secret gets 403
+    /// (the auth server's "unknown secret").
+    /// </summary>
+    public static FakeAuthServer BySecret(IReadOnlyDictionary<string, (int Status, string Body)> answers) => new(target =>
+        SecretOf(target) is { } secret && answers.TryGetValue(secret, out var answer) ? answer : (403, """{"message":"forbidden"}"""));
+
+    /// <summary>The <c>secret</c> query parameter of a GET auth request target, unescaped as Go's url.QueryUnescape.</summary>
+    public static string? SecretOf(string target) => QueryValue(target, "secret");
+
+    /// <summary>A query parameter of a GET auth request target (<c>remote_ip</c>, <c>tls</c>, <c>common_name</c>, <c>secret</c>).</summary>
+    public static string? QueryValue(string target, string name)
+    {
+        foreach (var pair in target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..].Split('&'))
+        {
+            if (pair.StartsWith(name + "=", StringComparison.Ordinal))
+                return Uri.UnescapeDataString(pair[(name.Length + 1)..].Replace('+', ' '));
+        }
+        return null;
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)

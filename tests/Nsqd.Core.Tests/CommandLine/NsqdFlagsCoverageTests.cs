@@ -34,6 +34,8 @@ public sealed class NsqdFlagsCoverageTests
         ["lookupd-tcp-address"] = ["--lookupd-tcp-address=127.0.0.1:4160"],
         ["auth-http-address"] = ["--auth-http-address=127.0.0.1:4181"],
         ["auth-http-request-method"] = ["--auth-http-request-method=post"],
+        ["http-auth"] = ["--http-auth=all"],
+        ["http-auth-token"] = ["--http-auth-token=t1"],
         ["http-client-connect-timeout"] = ["--http-client-connect-timeout=3s"],
         ["http-client-request-timeout"] = ["--http-client-request-timeout=6s"],
         ["topology-region"] = ["--topology-region=eu"],
@@ -106,6 +108,7 @@ public sealed class NsqdFlagsCoverageTests
             "node-id" => "id",
             "lookupd-tcp-address" => "nsqlookupd_tcp_addresses",
             "auth-http-address" => "auth_http_addresses",
+            "http-auth-token" => "http_auth_tokens",
             "e2e-processing-latency-percentile" => "e2e_processing_latency_percentiles",
             _ => name.Replace('-', '_'),
         };

@@ -42,7 +42,7 @@ public static class NsqAdminResourceBuilderExtensions
     }
 
     /// <summary>Reads topology from the lookups (one <c>--lookupd-http-address=http://&lt;name&gt;</c> each, resolved by
-    /// service discovery) and starts after them.</summary>
+    /// service discovery; published, <c>nsqlookupd0:4161</c>) and starts after them.</summary>
     public static IResourceBuilder<ProjectResource> WithLookupdHttp(this IResourceBuilder<ProjectResource> admin,
         params IEnumerable<IResourceBuilder<ProjectResource>> lookupds)
         => WithUpstreams(admin, "--lookupd-http-address", lookupds);
@@ -87,12 +87,22 @@ public static class NsqAdminResourceBuilderExtensions
     {
         RequireAdmin(admin);
         ArgumentNullException.ThrowIfNull(upstreams);
+        var publishing = !admin.ApplicationBuilder.ExecutionContext.IsRunMode;
         foreach (var upstream in upstreams)
         {
-            var name = upstream.Resource.Name;
-            admin.WithReference(upstream.GetEndpoint(NsqResourceBuilderExtensions.HttpEndpointName))
-                .WithArgs($"{flag}=http://{name}")
-                .WaitFor(upstream);
+            var http = upstream.GetEndpoint(NsqResourceBuilderExtensions.HttpEndpointName);
+            if (publishing)
+            {
+                // Published, the node's HTTP port is a TCP mapping reached at name:port (see AddNsqd), not a service
+                // discovery entry.
+                admin.WithArgs(context => context.Args.Add(ReferenceExpression.Create(
+                    $"{flag}={http.Property(EndpointProperty.Host)}:{http.Property(EndpointProperty.TargetPort)}")));
+            }
+            else
+            {
+                admin.WithReference(http).WithArgs($"{flag}=http://{upstream.Resource.Name}");
+            }
+            admin.WaitFor(upstream);
         }
         return admin;
     }

@@ -86,6 +86,7 @@ public static class NsqResourceBuilderExtensions
         var lookupd = AddNode<TProject>(builder, name, NsqRole.Lookupd, LookupdPorts)
             .WithEndpoint(name: GrpcEndpointName, scheme: "http", isProxied: false,
                 targetPort: builder.ExecutionContext.IsRunMode ? null : LookupdPorts.Grpc);
+        if (!builder.ExecutionContext.IsRunMode) lookupd.WithEndpoint(GrpcEndpointName, PublishAsTcp);
         var grpc = lookupd.GetEndpoint(GrpcEndpointName);
         var listenHost = ListenHost(builder);
         return lookupd.WithArgs(context =>
@@ -175,6 +176,7 @@ public static class NsqResourceBuilderExtensions
             .WithEndpoint(name: TcpEndpointName, scheme: "tcp", isProxied: false, targetPort: publishing ? ports.Tcp : null)
             .WithHttpEndpoint(name: HttpEndpointName, isProxied: false, targetPort: publishing ? ports.Http : null)
             .WithHttpHealthCheck("/health", endpointName: HttpEndpointName);
+        if (publishing) node.WithEndpoint(HttpEndpointName, PublishAsTcp);
         // Before the flags: publishing as a container drops the arguments given so far.
         publishAs?.Invoke(node);
 
@@ -192,6 +194,16 @@ public static class NsqResourceBuilderExtensions
                 ? ReferenceExpression.Create($"--broadcast-address={tcp.Property(EndpointProperty.Host)}")
                 : ReferenceExpression.Create($"--broadcast-address=127.0.0.1"));
         });
+    }
+
+    /// <summary>Published, a node's HTTP (and gRPC) port is a plain TCP mapping. azd makes an app's HTTP binding its main
+    /// HTTP ingress, which other apps reach on port 80 only; but nsqd registers its HTTP port with the lookups, and
+    /// nsqadmin, the tools and clients dial exactly that port (<c>nsqd0:4151</c>). As TCP mappings every NSQ port is
+    /// reachable at <c>name:port</c>, as the nodes advertise it.</summary>
+    private static void PublishAsTcp(EndpointAnnotation endpoint)
+    {
+        endpoint.UriScheme = "tcp";
+        endpoint.Transport = "tcp";
     }
 
     /// <summary>NSQ's own ports, used when published: each node runs in its own container, so all can use the ports the

@@ -57,6 +57,10 @@ public sealed class PublishTests
                 Assert.Contains($"--tcp-address=0.0.0.0:{{{name}.bindings.tcp.targetPort}}", args);
                 var tcpPort = node.GetProperty("bindings").GetProperty("tcp").GetProperty("targetPort").GetInt32();
                 Assert.Equal(brokers.Contains(name) ? 4150 : 4160, tcpPort);
+                // Every NSQ port a TCP mapping (azd would make an HTTP binding the main ingress, reached on port 80 only,
+                // while nsqd advertises its HTTP port and nsqadmin dials it).
+                foreach (var binding in node.GetProperty("bindings").EnumerateObject())
+                    Assert.Equal("tcp", binding.Value.GetProperty("scheme").GetString());
             }
             foreach (var name in brokers)
             {

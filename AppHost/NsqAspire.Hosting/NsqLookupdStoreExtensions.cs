@@ -60,7 +60,13 @@ public static class NsqLookupdStoreExtensions
             var redis = builder.AddRedis(name);
             // Published, the shared topology (registrations, tombstones) survives a restart or redeploy of the Redis
             // container: its data on a named volume, with Redis persistence on.
-            if (publishing) redis.WithDataVolume($"{name}-data");
+            if (publishing)
+            {
+                redis.WithDataVolume($"{name}-data");
+                // azd accepts only tcp, http and https binding schemes; the lookups read the connection string, which
+                // does not use the scheme.
+                redis.WithEndpoint("tcp", endpoint => endpoint.UriScheme = "tcp");
+            }
             return new NsqLookupdStore(NsqLookupdStoreKind.Container, redis, redis);
         }
         if (choice == "process" || (choice == "auto" && RedisServerResourceBuilderExtensions.TryFindRedisServer(builder) is not null))

@@ -38,7 +38,8 @@ public sealed class PublishTests
             // a named volume.
             var redis = resources.GetProperty("redis");
             Assert.StartsWith("container.", redis.GetProperty("type").GetString(), StringComparison.Ordinal);
-            Assert.True(redis.GetProperty("bindings").TryGetProperty("tcp", out _), "redis has no tcp binding");
+            Assert.True(redis.GetProperty("bindings").TryGetProperty("tcp", out var redisTcp), "redis has no tcp binding");
+            Assert.Equal("tcp", redisTcp.GetProperty("scheme").GetString()); // azd refuses any scheme but tcp, http, https
             Assert.Contains("{redis.bindings.tcp.host}", redis.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
             Assert.Contains(("redis-data", "/data"), Volumes(redis));
             foreach (var name in lookups)
@@ -81,6 +82,19 @@ public sealed class PublishTests
             foreach (var name in lookups) Assert.Equal("{nsq-auth-token.value}", Env(resources, name, "Lookup__HttpAuthTokens"));
             Assert.Equal("{nsqadmin-password.value}", Env(resources, "nsqadmin", "Admin__BasicAuthPassword"));
             Assert.Equal("{nsq-auth-token.value}", Env(resources, "nsqadmin", "Admin__UpstreamAuthToken"));
+
+            // azd's binding rules (azure-dev's aca_ingress.go): schemes tcp, http or https only, a tcp binding needs its
+            // container port, and an external binding must be HTTP.
+            foreach (var resource in resources.EnumerateObject().Where(r => r.Value.TryGetProperty("bindings", out _)))
+            {
+                foreach (var binding in resource.Value.GetProperty("bindings").EnumerateObject())
+                {
+                    var scheme = binding.Value.GetProperty("scheme").GetString();
+                    Assert.True(scheme is "tcp" or "http" or "https", $"{resource.Name}.{binding.Name}: azd refuses scheme {scheme}");
+                    if (scheme == "tcp") Assert.True(binding.Value.TryGetProperty("targetPort", out _), $"{resource.Name}.{binding.Name}: tcp without a target port");
+                    if (binding.Value.TryGetProperty("external", out var e) && e.GetBoolean()) Assert.StartsWith("http", scheme, StringComparison.Ordinal);
+                }
+            }
 
             // Only the admin is reachable from outside the environment.
             var external = resources.EnumerateObject()

@@ -82,13 +82,30 @@ public sealed class DeploymentSimulationTests(DeploymentFixture deployment) : IC
         }, () => Task.FromResult($"the admin's /api/nodes listing {string.Join(", ", deployment.Brokers)}: {nodes?.Output}"),
             ConditionTimeout);
         Assert.Equal("200", await StatusAsync($"-u \"{user}:$ADMIN_PASSWORD\" '{url}/'"));
+
+        // The admin reaches a broker's HTTP API at the address the broker advertises (name:4151, a TCP mapping): it
+        // reads the topic's depth there and empties it on the user's behalf with the cluster token.
+        var broker = deployment.Brokers[0];
+        var topic = Topic("admin");
+        await PublishAsync(broker, topic, "admin-1", "admin-2");
+        CommandResult? stats = null;
+        await Poll.UntilAsync(async () =>
+        {
+            stats = await deployment.RunAsync($"curl -sS --fail-with-body --max-time 5 -u \"{user}:$ADMIN_PASSWORD\" '{url}/api/topics/{topic}'", CommandTimeout);
+            return stats.Succeeded && stats.Output.Contains("\"depth\":2", StringComparison.Ordinal);
+        }, () => Task.FromResult($"the admin showing depth 2 of {topic} on {broker}: {stats?.Output}"), ConditionTimeout);
+        Assert.Equal("200", await StatusAsync(
+            $"-u \"{user}:$ADMIN_PASSWORD\" -H 'Content-Type: application/json' -d '{{\"action\":\"empty\"}}' '{url}/api/topics/{topic}'"));
+        stats = await deployment.RunAsync($"curl -sS --fail-with-body --max-time 5 -u \"{user}:$ADMIN_PASSWORD\" '{url}/api/topics/{topic}'", CommandTimeout);
+        Assert.Contains("\"depth\":0", stats.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Nsqd_http_pub_needs_the_cluster_token()
     {
         var broker = deployment.Brokers[0];
-        var pub = $"'{deployment.Resolve($"{{{broker}.bindings.http.url}}")}/pub?topic={Topic("auth")}'";
+        // The HTTP port is a TCP mapping (name:4151, what nsqd advertises), so the URL is built from host and port.
+        var pub = $"'http://{deployment.Resolve($"{{{broker}.bindings.http.host}}:{{{broker}.bindings.http.port}}")}/pub?topic={Topic("auth")}'";
 
         Assert.Equal("401", await StatusAsync($"-X POST --data-binary anonymous {pub}"));
         Assert.Equal("401", await StatusAsync($"-X POST --data-binary wrong -H 'Authorization: Bearer wrong-token' {pub}"));

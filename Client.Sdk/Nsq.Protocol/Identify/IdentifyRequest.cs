@@ -38,4 +38,9 @@ public sealed class IdentifyRequest
     [JsonPropertyName("topology_region")] public string? TopologyRegion { get; set; }
     /// <summary>The client's topology zone.</summary>
     [JsonPropertyName("topology_zone")] public string? TopologyZone { get; set; }
+    /// <summary>
+    /// The message headers extension version asked for (docs/message-headers.md); 0 or absent: none. Only honoured
+    /// with <see cref="FeatureNegotiation"/>, since the answer comes in the JSON response.
+    /// </summary>
+    [JsonPropertyName("message_headers")] public long MessageHeaders { get; set; }
 }

@@ -38,4 +38,11 @@ public sealed class IdentifyResponse
     [JsonPropertyName("topology_region")] public string TopologyRegion { get; set; } = "";
     /// <summary>The topology zone of this nsqd; empty when not set.</summary>
     [JsonPropertyName("topology_zone")] public string TopologyZone { get; set; } = "";
+    /// <summary>
+    /// The message headers extension version in use (0: off), present only when the client asked for it: null keeps
+    /// the key out of the JSON, so a client that did not ask gets byte-identical responses to nsqd's.
+    /// </summary>
+    [JsonPropertyName("message_headers")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MessageHeaders { get; set; }
 }

@@ -15,6 +15,8 @@ public static class ErrorCode
     public const string BadChannel = "E_BAD_CHANNEL";
     /// <summary>A published message is invalid (e.g. empty or too large).</summary>
     public const string BadMessage = "E_BAD_MESSAGE";
+    /// <summary>A published message's header block is malformed or over a limit (message headers extension); fatal.</summary>
+    public const string BadHeaders = "E_BAD_HEADERS";
     /// <summary>PUB failed.</summary>
     public const string PubFailed = "E_PUB_FAILED";
     /// <summary>MPUB failed.</summary>

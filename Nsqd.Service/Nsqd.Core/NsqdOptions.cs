@@ -94,6 +94,13 @@ public sealed class NsqdOptions
     public int MaxDeflateLevel { get; set; } = 6;
     public bool Snappy { get; set; } = true;
 
+    /// <summary>Lets clients negotiate the message headers extension (docs/message-headers.md).</summary>
+    public bool MessageHeaders { get; set; } = true;
+    /// <summary>Largest header block per message: H, the block's bytes without its 2-byte length (at most 65535).</summary>
+    public int MaxMsgHeadersSize { get; set; } = Nsq.Protocol.V2.MessageHeaders.DefaultMaxSize;
+    /// <summary>Most header entries per message.</summary>
+    public int MaxMsgHeaders { get; set; } = Nsq.Protocol.V2.MessageHeaders.DefaultMaxCount;
+
     public List<double> E2EProcessingLatencyPercentiles { get; set; } = [];
     public TimeSpan E2EProcessingLatencyWindowTime { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Nsqd.DiskQueue;
 
 /// <summary>
-/// The checked record format of docs/storage-format.md: <c>[C5 51][version 1][flags 0][int32 BE length]
+/// The checked record format of docs/storage-format.md: <c>[C5 51][version 1][flags][int32 BE length]
 /// [uint32 BE sequence][uint32 BE CRC32C of bytes 0-11 and the payload][payload]</c>.
 /// </summary>
 internal static class CheckedRecord
@@ -21,13 +21,19 @@ internal static class CheckedRecord
     /// <summary>The two magic bytes, for searching the next record after damage.</summary>
     public static ReadOnlySpan<byte> Magic => [Magic0, Magic1];
 
+    /// <summary>The flag bits a record may carry; any other bit makes it invalid.</summary>
+    public const byte KnownFlags = (byte)RecordFlags.Headers;
+
+    /// <summary>Offset of the flags byte.</summary>
+    public const int FlagsOffset = 3;
+
     /// <summary>Writes the header of <paramref name="payload"/> with sequence number <paramref name="sequence"/>.</summary>
-    public static void WriteHeader(Span<byte> header, ReadOnlySpan<byte> payload, uint sequence)
+    public static void WriteHeader(Span<byte> header, ReadOnlySpan<byte> payload, uint sequence, RecordFlags flags = RecordFlags.None)
     {
         header[0] = Magic0;
         header[1] = Magic1;
         header[2] = Version;
-        header[3] = 0;
+        header[FlagsOffset] = (byte)flags;
         BinaryPrimitives.WriteInt32BigEndian(header[4..], payload.Length);
         BinaryPrimitives.WriteUInt32BigEndian(header[8..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(header[12..], Checksum(header[..CoveredHeaderSize], payload));
@@ -41,7 +47,7 @@ internal static class CheckedRecord
     {
         length = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
         sequence = BinaryPrimitives.ReadUInt32BigEndian(header[8..]);
-        return header[0] == Magic0 && header[1] == Magic1 && header[2] == Version && header[3] == 0
+        return header[0] == Magic0 && header[1] == Magic1 && header[2] == Version && (header[FlagsOffset] & ~KnownFlags) == 0
             && length >= min && length <= max;
     }
 
@@ -110,7 +116,7 @@ internal static class CheckedRecord
             return $"no record marker (found {header[0]:X2} {header[1]:X2})";
         }
 
-        if (header[2] != Version || header[3] != 0)
+        if (header[2] != Version || (header[FlagsOffset] & ~KnownFlags) != 0)
         {
             return $"unknown record version {header[2]} or flags {header[3]:X2}";
         }

@@ -67,9 +67,13 @@ public sealed partial class DiskQueue
     }
 
     /// <inheritdoc />
-    public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record)
+    public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record) => TryReadAt(token, out record, out _);
+
+    /// <inheritdoc />
+    public bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record, out RecordFlags flags)
     {
         record = null;
+        flags = RecordFlags.None;
         long fileNum = RecordToken.FileNum(token);
         long position = RecordToken.Position(token);
         lock (_lock)
@@ -88,7 +92,7 @@ public sealed partial class DiskQueue
             int got = RecordFormat.ReadFully(handle, header, position);
             if (CheckedRecord.StartsChecked(header[..got]))
             {
-                return TryReadCheckedAt(handle, header[..got], fileNum, position, out record);
+                return TryReadCheckedAt(handle, header[..got], fileNum, position, out record, out flags);
             }
 
             if (got < RecordFormat.HeaderSize)
@@ -121,9 +125,10 @@ public sealed partial class DiskQueue
 
     /// <summary>A checked record read back by its token: returned only when header and CRC are valid.</summary>
     private bool TryReadCheckedAt(SafeFileHandle handle, ReadOnlySpan<byte> header, long fileNum, long position,
-        [NotNullWhen(true)] out byte[]? record)
+        [NotNullWhen(true)] out byte[]? record, out RecordFlags flags)
     {
         record = null;
+        flags = RecordFlags.None;
         long remaining = RandomAccess.GetLength(handle) - position;
         if (CheckedRecord.TryCheckHeader(header, remaining, _minMsgSize, _maxMsgSize, out int length, out _, out string problem))
         {
@@ -132,6 +137,7 @@ public sealed partial class DiskQueue
             if (CheckedRecord.TryCheckRecord(bytes.AsSpan(0, read), length, out problem))
             {
                 record = bytes[CheckedRecord.HeaderSize..];
+                flags = (RecordFlags)bytes[CheckedRecord.FlagsOffset];
                 return true;
             }
         }

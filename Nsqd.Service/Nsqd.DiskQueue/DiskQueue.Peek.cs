@@ -14,8 +14,21 @@ public sealed partial class DiskQueue
     /// </remarks>
     public IReadOnlyList<byte[]> Peek(int max)
     {
+        IReadOnlyList<(byte[] Record, RecordFlags Flags)> flagged = PeekWithFlags(max);
+        var records = new List<byte[]>(flagged.Count);
+        foreach ((byte[] record, _) in flagged)
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(byte[] Record, RecordFlags Flags)> PeekWithFlags(int max)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
-        var records = new List<byte[]>(Math.Min(max, 128));
+        var records = new List<(byte[] Record, RecordFlags Flags)>(Math.Min(max, 128));
         lock (_lock)
         {
             if (_closed)
@@ -39,7 +52,7 @@ public sealed partial class DiskQueue
         return records;
     }
 
-    private void PeekSegment(long fileNum, long position, int max, List<byte[]> records)
+    private void PeekSegment(long fileNum, long position, int max, List<(byte[] Record, RecordFlags Flags)> records)
     {
         using SafeFileHandle handle = File.OpenHandle(_paths.Segment(fileNum), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         long end = fileNum < _writeFileNum ? RandomAccess.GetLength(handle) : _writePos;
@@ -56,7 +69,8 @@ public sealed partial class DiskQueue
             {
                 if (CheckedSegment.TryValidate(window, position, end, _minMsgSize, _maxMsgSize, out int length, out _, out _))
                 {
-                    records.Add(window.Read(position + CheckedRecord.HeaderSize, length).ToArray());
+                    var flags = (RecordFlags)window.Read(position, CheckedRecord.HeaderSize)[CheckedRecord.FlagsOffset];
+                    records.Add((window.Read(position + CheckedRecord.HeaderSize, length).ToArray(), flags));
                     position += CheckedRecord.HeaderSize + length;
                 }
                 else
@@ -74,7 +88,7 @@ public sealed partial class DiskQueue
                 return;
             }
 
-            records.Add(window.Read(position + RecordFormat.HeaderSize, size).ToArray());
+            records.Add((window.Read(position + RecordFormat.HeaderSize, size).ToArray(), RecordFlags.None));
             position += RecordFormat.HeaderSize + size;
         }
     }

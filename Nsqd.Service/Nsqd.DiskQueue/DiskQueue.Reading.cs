@@ -22,6 +22,9 @@ public sealed partial class DiskQueue
     /// <summary>Whether the open read segment holds checked records (decided when it is opened).</summary>
     private bool _readChecked;
 
+    /// <summary>The flags of the record the last successful read returned (none for go-diskqueue records).</summary>
+    private RecordFlags _lastReadFlags;
+
     private bool ReaderAtWriter =>
         _readFileNum > _writeFileNum || (_readFileNum == _writeFileNum && _readPos >= _writePos);
 
@@ -156,6 +159,7 @@ public sealed partial class DiskQueue
             }
 
             record = payload;
+            _lastReadFlags = RecordFlags.None;
             return ReadOutcome.Record;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -209,6 +213,7 @@ public sealed partial class DiskQueue
         }
 
         record = bytes[CheckedRecord.HeaderSize..].ToArray();
+        _lastReadFlags = (RecordFlags)bytes[CheckedRecord.FlagsOffset];
         _lastReadSequence = sequence;
         return ReadOutcome.Record;
     }

@@ -21,7 +21,7 @@ public sealed partial class DiskQueue
     /// (<c>[int32 BE L][payload]</c>, or the checked header and payload). No user-space buffer: once this returns, a process crash
     /// cannot lose the record (an OS crash still can until the next fsync).
     /// </summary>
-    private void WriteOne(ReadOnlySpan<byte> record)
+    private void WriteOne(ReadOnlySpan<byte> record, RecordFlags flags = RecordFlags.None)
     {
         int headerSize = _checked ? CheckedRecord.HeaderSize : RecordFormat.HeaderSize;
         int total = headerSize + record.Length;
@@ -37,7 +37,7 @@ public sealed partial class DiskQueue
             Span<byte> span = buffer.AsSpan(0, total);
             if (_checked)
             {
-                CheckedRecord.WriteHeader(span, record, _nextSequence);
+                CheckedRecord.WriteHeader(span, record, _nextSequence, flags);
             }
             else
             {
@@ -66,7 +66,7 @@ public sealed partial class DiskQueue
     /// Appends records given in go-diskqueue framing (<c>[int32 BE L][payload]</c> back to back) with one positional
     /// write per segment they land in, instead of one per record; a checked queue re-frames them first.
     /// </summary>
-    private void WriteFramed(ReadOnlySpan<byte> framed)
+    private void WriteFramed(ReadOnlySpan<byte> framed, ReadOnlySpan<RecordFlags> flags)
     {
         if (!_checked)
         {
@@ -94,7 +94,7 @@ public sealed partial class DiskQueue
             {
                 int length = BinaryPrimitives.ReadInt32BigEndian(framed[input..]);
                 ReadOnlySpan<byte> payload = framed.Slice(input + RecordFormat.HeaderSize, length);
-                CheckedRecord.WriteHeader(buffer.AsSpan(output), payload, sequence++);
+                CheckedRecord.WriteHeader(buffer.AsSpan(output), payload, sequence++, flags.IsEmpty ? RecordFlags.None : flags[i]);
                 payload.CopyTo(buffer.AsSpan(output + CheckedRecord.HeaderSize));
                 input += RecordFormat.HeaderSize + length;
                 output += CheckedRecord.HeaderSize + length;
@@ -161,6 +161,32 @@ public sealed partial class DiskQueue
             CountOperation(records);
             offset += chunk;
         }
+    }
+
+    /// <summary>
+    /// Before the first flagged record of a queue writing go-diskqueue records: only checked records carry flags, and a
+    /// segment holds one format, so writing continues in a new segment of checked records, for the rest of this
+    /// queue's life in this process (a reopened queue starts a go-diskqueue segment again, docs/storage-format.md).
+    /// </summary>
+    private void SwitchToChecked()
+    {
+        if (_checked)
+        {
+            return;
+        }
+
+        if (_writePos > 0)
+        {
+            RollWriter();
+        }
+        else if (_readHandleFileNum == _writeFileNum)
+        {
+            // The reader opened the empty write segment as go-diskqueue; it has read nothing from it.
+            _readChecked = true;
+        }
+
+        _checked = true;
+        Log($"a record with flags: writing checked records from segment {_writeFileNum}");
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public sealed partial class DiskQueue : IBackendQueue
     private readonly int _syncEvery;
     private readonly Action<string>? _log;
     private readonly Timer? _syncTimer;
-    private readonly bool _checked;
+    /// <summary>Whether the write segment takes checked records: configured, or switched to by a flagged record.</summary>
+    private bool _checked;
 
     // The spec §5.1 positions, guarded by _lock. Depth and the corruption counter are also read
     // without the lock (Interlocked), so they are only ever changed through Interlocked.
@@ -119,8 +120,12 @@ public sealed partial class DiskQueue : IBackendQueue
     public long TornTails => Interlocked.Read(ref _tornTails);
 
     /// <inheritdoc />
-    public void Put(ReadOnlySpan<byte> record)
+    public void Put(ReadOnlySpan<byte> record) => Put(record, RecordFlags.None);
+
+    /// <inheritdoc />
+    public void Put(ReadOnlySpan<byte> record, RecordFlags flags)
     {
+        CheckFlags(flags);
         if (record.Length < _minMsgSize || record.Length > _maxMsgSize)
         {
             throw new InvalidDataException(
@@ -130,17 +135,33 @@ public sealed partial class DiskQueue : IBackendQueue
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            WriteOne(record);
+            if (flags != RecordFlags.None)
+            {
+                SwitchToChecked();
+            }
+
+            WriteOne(record, flags);
             CountOperation();
         }
     }
 
     /// <inheritdoc />
-    public void PutFramed(ReadOnlySpan<byte> framed)
+    public void PutFramed(ReadOnlySpan<byte> framed) => PutFramed(framed, default);
+
+    /// <inheritdoc />
+    public void PutFramed(ReadOnlySpan<byte> framed, ReadOnlySpan<RecordFlags> flags)
     {
         // Validate the whole batch first: a bad record rejects the batch and writes nothing.
+        bool anyFlags = false;
+        foreach (RecordFlags f in flags)
+        {
+            CheckFlags(f);
+            anyFlags |= f != RecordFlags.None;
+        }
+
         int offset = 0;
-        while (offset < framed.Length)
+        int count = 0;
+        for (; offset < framed.Length; count++)
         {
             if (framed.Length - offset < RecordFormat.HeaderSize)
             {
@@ -157,10 +178,20 @@ public sealed partial class DiskQueue : IBackendQueue
             offset += RecordFormat.HeaderSize + length;
         }
 
+        if (!flags.IsEmpty && flags.Length != count)
+        {
+            throw new ArgumentException($"{flags.Length} flags for {count} records", nameof(flags));
+        }
+
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            WriteFramed(framed);
+            if (anyFlags)
+            {
+                SwitchToChecked();
+            }
+
+            WriteFramed(framed, anyFlags ? flags : default);
         }
     }
 
@@ -178,11 +209,15 @@ public sealed partial class DiskQueue : IBackendQueue
     }
 
     /// <inheritdoc />
-    public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token)
+    public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token) => TryRead(out record, out token, out _);
+
+    /// <inheritdoc />
+    public bool TryRead([NotNullWhen(true)] out byte[]? record, out long token, out RecordFlags flags)
     {
         lock (_lock)
         {
             token = 0;
+            flags = RecordFlags.None;
             if (_closed)
             {
                 record = null;
@@ -193,6 +228,8 @@ public sealed partial class DiskQueue : IBackendQueue
             {
                 return false;
             }
+
+            flags = _lastReadFlags;
 
             if (_confirmReads)
             {
@@ -242,6 +279,14 @@ public sealed partial class DiskQueue : IBackendQueue
         catch (UnauthorizedAccessException e)
         {
             Log($"failed to sync on dispose - {e.Message}");
+        }
+    }
+
+    private static void CheckFlags(RecordFlags flags)
+    {
+        if (((byte)flags & ~CheckedRecord.KnownFlags) != 0)
+        {
+            throw new ArgumentException($"unknown record flags {(byte)flags:X2}", nameof(flags));
         }
     }
 

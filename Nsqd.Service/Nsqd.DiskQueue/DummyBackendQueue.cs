@@ -22,6 +22,16 @@ public sealed class DummyBackendQueue : IBackendQueue
     {
     }
 
+    /// <summary>Discards the record.</summary>
+    public void Put(ReadOnlySpan<byte> record, RecordFlags flags)
+    {
+    }
+
+    /// <summary>Discards the records.</summary>
+    public void PutFramed(ReadOnlySpan<byte> framed, ReadOnlySpan<RecordFlags> flags)
+    {
+    }
+
     /// <inheritdoc />
     public bool TryRead([NotNullWhen(true)] out byte[]? record)
     {

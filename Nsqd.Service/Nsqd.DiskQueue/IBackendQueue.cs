@@ -26,6 +26,58 @@ public interface IBackendQueue : IDisposable
     /// <exception cref="IOException">A write failed (records of earlier segments may have been stored).</exception>
     void PutFramed(ReadOnlySpan<byte> framed);
 
+    /// <summary>
+    /// Appends one record with <paramref name="flags"/>. The default serves backends without flags: plain records only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Flags on a backend that cannot store them.</exception>
+    void Put(ReadOnlySpan<byte> record, RecordFlags flags)
+    {
+        if (flags != RecordFlags.None) throw new NotSupportedException("this backend stores no record flags");
+        Put(record);
+    }
+
+    /// <summary>
+    /// As <see cref="PutFramed(ReadOnlySpan{byte})"/>, with one flags value per record (empty: all plain). The default
+    /// serves backends without flags: plain records only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Flags on a backend that cannot store them.</exception>
+    void PutFramed(ReadOnlySpan<byte> framed, ReadOnlySpan<RecordFlags> flags)
+    {
+        foreach (RecordFlags f in flags)
+        {
+            if (f != RecordFlags.None) throw new NotSupportedException("this backend stores no record flags");
+        }
+
+        PutFramed(framed);
+    }
+
+    /// <summary>As <see cref="TryRead(out byte[], out long)"/>, also returning the record's flags.</summary>
+    bool TryRead([NotNullWhen(true)] out byte[]? record, out long token, out RecordFlags flags)
+    {
+        flags = RecordFlags.None;
+        return TryRead(out record, out token);
+    }
+
+    /// <summary>As <see cref="TryReadAt(long, out byte[])"/>, also returning the record's flags.</summary>
+    bool TryReadAt(long token, [NotNullWhen(true)] out byte[]? record, out RecordFlags flags)
+    {
+        flags = RecordFlags.None;
+        return TryReadAt(token, out record);
+    }
+
+    /// <summary>As <see cref="Peek"/>, with each record's flags.</summary>
+    IReadOnlyList<(byte[] Record, RecordFlags Flags)> PeekWithFlags(int max)
+    {
+        IReadOnlyList<byte[]> records = Peek(max);
+        var result = new List<(byte[], RecordFlags)>(records.Count);
+        foreach (byte[] record in records)
+        {
+            result.Add((record, RecordFlags.None));
+        }
+
+        return result;
+    }
+
     /// <summary>Removes and returns the oldest record; false when the queue is empty (or closed).</summary>
     bool TryRead([NotNullWhen(true)] out byte[]? record);
 

@@ -50,4 +50,24 @@ public static class FrameWriter
         MessageLayout.Write(span[FrameHeaderLength..], timestampNs, attempts, id, body);
         output.Advance(total);
     }
+
+    /// <summary>
+    /// A FrameTypeMessage frame for a client that negotiated message headers (docs/message-headers.md): the 26-byte
+    /// message header, then <c>[u16 H][headerEntries][body]</c>; H = 0 (<c>00 00</c>) for a message without headers.
+    /// </summary>
+    public static void WriteMessage(IBufferWriter<byte> output, long timestampNs, ushort attempts, ulong id,
+        ReadOnlySpan<byte> headerEntries, ReadOnlySpan<byte> body)
+    {
+        var block = MessageHeaders.LengthPrefixSize + headerEntries.Length;
+        var total = FrameHeaderLength + MessageLayout.HeaderLength + block + body.Length;
+        var span = output.GetSpan(total);
+        BinaryPrimitives.WriteInt32BigEndian(span, total - 4);
+        BinaryPrimitives.WriteInt32BigEndian(span[4..], (int)FrameType.Message);
+        var layout = span[FrameHeaderLength..];
+        MessageLayout.WriteHeader(layout, timestampNs, attempts, id);
+        BinaryPrimitives.WriteUInt16BigEndian(layout[MessageLayout.HeaderLength..], checked((ushort)headerEntries.Length));
+        headerEntries.CopyTo(layout[(MessageLayout.HeaderLength + MessageHeaders.LengthPrefixSize)..]);
+        body.CopyTo(layout[(MessageLayout.HeaderLength + block)..]);
+        output.Advance(total);
+    }
 }

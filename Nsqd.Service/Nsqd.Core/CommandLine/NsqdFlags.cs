@@ -120,6 +120,12 @@ public static class NsqdFlags
         Flag.Bool("deflate", true, "let clients negotiate deflate compression", (o, v) => o.Deflate = v),
         Flag.Int("max-deflate-level", 6, "highest deflate level a client may ask for, 1 to 9", (o, v) => o.MaxDeflateLevel = v),
         Flag.Bool("snappy", true, "let clients negotiate snappy compression", (o, v) => o.Snappy = v),
+
+        Flag.Bool("message-headers", true, "let clients negotiate message headers (docs/message-headers.md)",
+            (o, v) => o.MessageHeaders = v),
+        Flag.Int("max-msg-headers-size", 8192, "largest header block of a message in bytes (at most 65535)",
+            (o, v) => o.MaxMsgHeadersSize = Math.Clamp(v, 0, Nsq.Protocol.V2.MessageHeaders.MaxBlockLength)),
+        Flag.Int("max-msg-headers", 64, "most headers per message", (o, v) => o.MaxMsgHeaders = v),
     ];
 
     // A bool-style flag with one extra word: bare --tls-required means true.

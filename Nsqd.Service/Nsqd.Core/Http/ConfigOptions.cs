@@ -79,6 +79,10 @@ internal static class ConfigOptions
             ["deflate"] = (w, o) => w.WriteBooleanValue(o.Deflate),
             ["max_deflate_level"] = (w, o) => w.WriteNumberValue(o.MaxDeflateLevel),
             ["snappy"] = (w, o) => w.WriteBooleanValue(o.Snappy),
+            // Ours: the message headers extension.
+            ["message_headers"] = (w, o) => w.WriteBooleanValue(o.MessageHeaders),
+            ["max_msg_headers_size"] = (w, o) => w.WriteNumberValue(o.MaxMsgHeadersSize),
+            ["max_msg_headers"] = (w, o) => w.WriteNumberValue(o.MaxMsgHeaders),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The option's JSON value, or null when no option has that config name.</summary>

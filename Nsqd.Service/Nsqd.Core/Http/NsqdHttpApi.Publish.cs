@@ -33,7 +33,8 @@ internal sealed partial class NsqdHttpApi
                 return ApiResult.Error(400, "INVALID_DEFER");
         }
 
-        var message = topic!.NewMessage(body, deferMs);
+        if (!HttpMessageHeaders.TryBuild(request, _broker.Options, out var headers)) return HttpMessageHeaders.BadHeaders;
+        var message = topic!.NewMessage(headers, body, deferMs, Infrastructure.Clock.UnixNanos);
         return await CommitAsync(Publish(topic, new ReadOnlySpan<Message>(ref message))).ConfigureAwait(false);
     }
 
@@ -48,12 +49,14 @@ internal sealed partial class NsqdHttpApi
 
         // Text mode is the default; any value other than true/1/false/0 means binary (deprecated, spec A.2 item 9).
         var binary = query.Get("binary") is { } b && (GoQuery.ParseBool(b) ?? true);
+        // The same headers go on every message of the batch.
+        if (!HttpMessageHeaders.TryBuild(request, options, out var headers)) return HttpMessageHeaders.BadHeaders;
 
         using var body = await RequestBody.ReadPooledAsync(request, options.MaxBodySize).ConfigureAwait(false);
         var messages = new List<Message>();
         var parseError = binary
-            ? ParseBinary(body, topic!, options.MaxMsgSize, options.MaxBodySize, messages)
-            : ParseText(body, topic!, options.MaxMsgSize, messages);
+            ? ParseBinary(body, topic!, headers, options.MaxMsgSize, options.MaxBodySize, messages)
+            : ParseText(body, topic!, headers, options.MaxMsgSize, messages);
         if (parseError is not null) return ApiResult.Error(413, parseError);
         return await CommitAsync(Publish(topic!, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages), "HTTP mpub"))
             .ConfigureAwait(false);
@@ -76,7 +79,7 @@ internal sealed partial class NsqdHttpApi
     }
 
     /// <summary>One message per <c>\n</c>-terminated line; a trailing <c>\r</c> stays; empty lines are skipped.</summary>
-    private static string? ParseText(PooledBody body, Topic topic, int maxMsgSize, List<Message> messages)
+    private static string? ParseText(PooledBody body, Topic topic, byte[]? headers, int maxMsgSize, List<Message> messages)
     {
         var data = body.Span;
         var pos = 0;
@@ -93,7 +96,7 @@ internal sealed partial class NsqdHttpApi
             if (line.Length > 0)
             {
                 if (line.Length > maxMsgSize) return "MSG_TOO_BIG";
-                messages.Add(topic.NewMessage(line));
+                messages.Add(topic.NewMessage(headers, line, 0, Infrastructure.Clock.UnixNanos));
             }
             if (nl < 0) return null;
         }
@@ -103,7 +106,7 @@ internal sealed partial class NsqdHttpApi
     /// <c>[int32 count][int32 size][bytes]...</c> (no leading body size). Errors are TCP MPUB's codes without <c>E_</c>:
     /// BAD_BODY for the count, BAD_MESSAGE for a size or a truncated body.
     /// </summary>
-    private static string? ParseBinary(PooledBody body, Topic topic, int maxMsgSize, int maxBodySize, List<Message> messages)
+    private static string? ParseBinary(PooledBody body, Topic topic, byte[]? headers, int maxMsgSize, int maxBodySize, List<Message> messages)
     {
         var data = body.Span;
         var truncated = body.Exceeded ? "BODY_TOO_BIG" : null;
@@ -119,7 +122,7 @@ internal sealed partial class NsqdHttpApi
             pos += 4;
             if (size <= 0 || size > maxMsgSize) return "BAD_MESSAGE";
             if (data.Length - pos < size) return truncated ?? "BAD_MESSAGE";
-            messages.Add(topic.NewMessage(data.Slice(pos, size)));
+            messages.Add(topic.NewMessage(headers, data.Slice(pos, size), 0, Infrastructure.Clock.UnixNanos));
             pos += size;
         }
         return null;

@@ -42,8 +42,10 @@ internal sealed class BrokerStorage(NsqdOptions options, Action<string> log)
     {
         if (ephemeral) return new DummyBackendQueue();
         var syncEvery = options.IsDurable ? int.MaxValue : options.SyncEvery;
+        // The largest record leaves room for the largest header block the format allows, whatever the current limit:
+        // lowering --max-msg-headers-size must not turn stored messages into damage.
         return new DiskQueue.DiskQueue(name, DataPath, options.MaxBytesPerFile, MessageLayout.HeaderLength + prefix,
-            options.MaxMsgSize + MessageLayout.HeaderLength + prefix, syncEvery, options.SyncTimeout, log, confirmReads,
+            options.MaxMsgSize + MessageLayout.HeaderLength + prefix + MessageHeaders.LengthPrefixSize + MessageHeaders.MaxBlockLength, syncEvery, options.SyncTimeout, log, confirmReads,
             options.WritesCheckedRecords);
     }
 

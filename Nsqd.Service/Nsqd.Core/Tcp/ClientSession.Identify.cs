@@ -45,6 +45,7 @@ internal sealed partial class ClientSession
         };
         if (req.OutputBufferSize == -1) bufferTimeout = 0;
         if (req.SampleRate is < 0 or > 99) throw Fail(ErrorCode.BadBody, $"IDENTIFY sample rate ({req.SampleRate}) is invalid");
+        if (req.MessageHeaders < 0) throw Fail(ErrorCode.BadBody, $"IDENTIFY message headers ({req.MessageHeaders}) is invalid");
         long msgTimeout = req.MsgTimeout switch
         {
             0 => (long)o.MsgTimeout.TotalMilliseconds,
@@ -74,6 +75,15 @@ internal sealed partial class ClientSession
         var level = (int)Math.Min(deflate && req.DeflateLevel > 0 ? req.DeflateLevel : 6, o.MaxDeflateLevel);
         if (snappy && deflate) throw Fail(ErrorCode.IdentifyFailed, "cannot enable both deflate and snappy compression");
         DeflateLevel = level;
+        // Only a client that asked sees the key (null keeps the JSON byte-identical to nsqd's); it gets the version
+        // both sides speak, 0 when the broker has the extension off. As with the other features, the first IDENTIFY
+        // that negotiates decides: the pump and the publish parser read it from then on.
+        int? headersVersion = null;
+        if (req.MessageHeaders > 0)
+        {
+            headersVersion = o.MessageHeaders ? (int)Math.Min(req.MessageHeaders, MessageHeaders.Version) : 0;
+            MessageHeadersVersion = headersVersion.Value;
+        }
 
         var response = new IdentifyResponse
         {
@@ -90,6 +100,7 @@ internal sealed partial class ClientSession
             AuthRequired = o.AuthHttpAddresses.Count > 0,
             OutputBufferSize = bufferSize,
             OutputBufferTimeout = bufferTimeout,
+            MessageHeaders = headersVersion,
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(response, IdentifyJsonContext.Default.IdentifyResponse);
         if (!tls && !snappy && !deflate)
@@ -138,6 +149,7 @@ internal sealed partial class ClientSession
         public long DeflateLevel;
         public int SampleRate;
         public long MsgTimeout;
+        public long MessageHeaders;
 
         /// <summary>Null when the body is not valid JSON or a field has the wrong type.</summary>
         public static IdentifyBody? Decode(byte[] json)
@@ -169,6 +181,7 @@ internal sealed partial class ClientSession
                         "DEFLATE_LEVEL" => Int(v, ref r.DeflateLevel),
                         "SAMPLE_RATE" => Int32(v, ref r.SampleRate),
                         "MSG_TIMEOUT" => Int(v, ref r.MsgTimeout),
+                        "MESSAGE_HEADERS" => Int(v, ref r.MessageHeaders),
                         _ => true,
                     };
                     if (!ok) return null;

@@ -53,13 +53,18 @@ internal sealed partial class ClientSession
         if (!TryPeekSize(buffer, out var size)) return CommandOutcome.NeedMore;
         if (size <= 0) throw Fail(ErrorCode.BadMessage, $"{name} invalid message body size {size}");
         var max = Broker.Options.MaxMsgSize;
-        if (size > max) throw Fail(ErrorCode.BadMessage, $"{name} message too big {size} > {max}");
+        var withHeaders = MessageHeadersVersion > 0;
+        // With headers the size also covers the block: refused unread only when no block could make the body fit.
+        if (size > (withHeaders ? max + MaxBlockBytes : max)) throw Fail(ErrorCode.BadMessage, $"{name} message too big {size} > {max}");
         if (buffer.Length < 4L + size) return CommandOutcome.NeedMore;
         var body = buffer.Slice(4, size);
+        var blockLength = withHeaders ? CheckHeaderBlock(name, body) : 0;
         var counter = ResolvePublishTopic(name, cmd.Param0);
         var topic = counter.Topic;
-        // The body is copied once, from the pipe's buffer into the message's pooled buffer.
-        var m = topic.NewMessage(body, deferMs, Infrastructure.Clock.UnixNanos);
+        // The body (with its block) is copied once, from the pipe's buffer into the message's pooled buffer.
+        var m = withHeaders
+            ? topic.NewMessageWithBlock(body, blockLength, deferMs, Infrastructure.Clock.UnixNanos)
+            : topic.NewMessage(body, deferMs, Infrastructure.Clock.UnixNanos);
         buffer = buffer.Slice(4L + size);
         using (Telemetry.NsqdTelemetry.StartPublish(name, topic, new ReadOnlySpan<Message>(ref m)))
             PutOrFail(name, failCode, topic, new ReadOnlySpan<Message>(ref m));
@@ -92,17 +97,27 @@ internal sealed partial class ClientSession
         var topic = counter.Topic;
         if (_mpubBatch.Length < count) _mpubBatch = new Message[Math.Max(count, _mpubBatch.Length * 2)];
         var maxMsg = Broker.Options.MaxMsgSize;
+        var withHeaders = MessageHeadersVersion > 0;
         var now = Infrastructure.Clock.UnixNanos;
         for (var i = 0; i < count; i++)
         {
             if (!reader.TryReadBigEndian(out int size)) throw Fail(ErrorCode.BadMessage, $"MPUB failed to read message({i}) body size");
             if (size <= 0) throw Fail(ErrorCode.BadMessage, $"MPUB invalid message({i}) body size {size}");
-            if (size > maxMsg) throw Fail(ErrorCode.BadMessage, $"MPUB message too big {size} > {maxMsg}");
+            if (size > (withHeaders ? maxMsg + MaxBlockBytes : maxMsg)) throw Fail(ErrorCode.BadMessage, $"MPUB message too big {size} > {maxMsg}");
             if (reader.Remaining < size) throw Fail(ErrorCode.BadMessage, "MPUB failed to read message body");
-            var span = reader.UnreadSpan;
-            _mpubBatch[i] = span.Length >= size
-                ? topic.NewMessage(span[..size], 0, now)
-                : topic.NewMessage(reader.UnreadSequence.Slice(0, size), 0, now);
+            if (withHeaders)
+            {
+                var payload = reader.UnreadSequence.Slice(0, size);
+                var blockLength = CheckHeaderBlock("MPUB", payload, i);
+                _mpubBatch[i] = topic.NewMessageWithBlock(payload, blockLength, 0, now);
+            }
+            else
+            {
+                var span = reader.UnreadSpan;
+                _mpubBatch[i] = span.Length >= size
+                    ? topic.NewMessage(span[..size], 0, now)
+                    : topic.NewMessage(reader.UnreadSequence.Slice(0, size), 0, now);
+            }
             reader.Advance(size);
         }
         if (reader.Remaining > 0)
@@ -117,6 +132,44 @@ internal sealed partial class ClientSession
         Interlocked.Add(ref counter.Count, count);
         FrameWriter.WriteResponse(_responses, Responses.Ok);
         return CommandOutcome.Done;
+    }
+
+    /// <summary>The most a header block can add to a message: its length prefix and the configured size limit.</summary>
+    private int MaxBlockBytes => MessageHeaders.LengthPrefixSize + Broker.Options.MaxMsgHeadersSize;
+
+    /// <summary>
+    /// A headers client's payload <c>[u16 H][entries][body]</c>: the block against the limits (fatal E_BAD_HEADERS),
+    /// then the body by nsqd's rules (not empty, at most --max-msg-size). Returns the block's length, <c>2 + H</c>.
+    /// </summary>
+    private int CheckHeaderBlock(string name, in ReadOnlySequence<byte> payload, int index = -1)
+    {
+        var o = Broker.Options;
+        Span<byte> prefix = stackalloc byte[MessageHeaders.LengthPrefixSize];
+        if (payload.Length < prefix.Length) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
+        payload.Slice(0, prefix.Length).CopyTo(prefix);
+        var blockLength = MessageHeaders.LengthPrefixSize + BinaryPrimitives.ReadUInt16BigEndian(prefix);
+        if (blockLength > payload.Length) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
+        var h = blockLength - MessageHeaders.LengthPrefixSize;
+        // Size is refused before the entries are walked.
+        if (h > o.MaxMsgHeadersSize) throw Fail(ErrorCode.BadHeaders, $"{name} headers too big {h} > {o.MaxMsgHeadersSize}");
+        // The entries are walked in one span: a copy only when the block straddles pipe segments (rare).
+        var first = payload.FirstSpan;
+        var block = first.Length >= blockLength ? first[..blockLength] : payload.Slice(0, blockLength).ToArray();
+        var status = MessageHeaders.Validate(block, o.MaxMsgHeadersSize, o.MaxMsgHeaders, out _, out var count);
+        switch (status)
+        {
+            case MessageHeadersStatus.TooBig:
+                throw Fail(ErrorCode.BadHeaders, $"{name} headers too big {h} > {o.MaxMsgHeadersSize}");
+            case MessageHeadersStatus.TooMany:
+                throw Fail(ErrorCode.BadHeaders, $"{name} too many headers {count} > {o.MaxMsgHeaders}");
+            case MessageHeadersStatus.Malformed:
+                throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
+        }
+        var bodyLength = payload.Length - blockLength;
+        if (bodyLength <= 0)
+            throw Fail(ErrorCode.BadMessage, index < 0 ? $"{name} invalid message body size 0" : $"{name} invalid message({index}) body size 0");
+        if (bodyLength > o.MaxMsgSize) throw Fail(ErrorCode.BadMessage, $"{name} message too big {bodyLength} > {o.MaxMsgSize}");
+        return blockLength;
     }
 
     private void CheckTopicName(string name, ReadOnlySpan<byte> topic)

@@ -37,11 +37,22 @@ internal sealed partial class ClientSession
                     var n = channel.TakeForClient(this, _pumpBatch.AsSpan(0, (int)Math.Min(credit, PumpBatch)));
                     if (n == 0) break;
                     var activity = Telemetry.NsqdTelemetry.StartDeliver(channel, _pumpBatch.AsSpan(0, n));
+                    // A headers client gets [u16 H][headers][body] (00 00 for none); any other client today's bare body.
+                    var withHeaders = MessageHeadersVersion > 0;
                     for (var i = 0; i < n; i++)
                     {
                         var m = _pumpBatch[i];
                         _pumpBatch[i] = null!;
-                        FrameWriter.WriteMessage(_output, m.TimestampNs, m.Attempts, m.Id, m.Body);
+                        if (withHeaders)
+                        {
+                            var headers = m.Headers;
+                            FrameWriter.WriteMessage(_output, m.TimestampNs, m.Attempts, m.Id, headers, m.Body);
+                            unflushed += MessageHeaders.LengthPrefixSize + headers.Length;
+                        }
+                        else
+                        {
+                            FrameWriter.WriteMessage(_output, m.TimestampNs, m.Attempts, m.Id, m.Body);
+                        }
                         unflushed += FrameWriter.FrameHeaderLength + MessageLayout.HeaderLength + m.BodyLength;
                     }
                     Interlocked.Add(ref MessageCount, n);

@@ -67,6 +67,11 @@ internal sealed partial class ClientSession
     public bool Snappy { get; private set; }
     public bool Deflate { get; private set; }
     public int DeflateLevel { get; private set; }
+    /// <summary>
+    /// The message headers version negotiated in IDENTIFY (0: off). From then on every PUB/DPUB body and MPUB message
+    /// carries a header block and every message frame sent to this client does (docs/message-headers.md).
+    /// </summary>
+    public int MessageHeadersVersion { get; private set; }
     public TlsInfo? Tls { get; private set; }
     public long ConnectTs { get; }
 

@@ -10,7 +10,8 @@ namespace Nsqd.Core.Topics;
 /// <c>/pub?defer=</c> and REQ-with-delay keep their due time across restarts (nsqd delivers them at once, #1107).
 /// Every deferred message is appended to a journal (a disk queue opened with read confirmation, named
 /// <c>&lt;queue&gt;~deferred</c>: '~' is not allowed in names, so it never collides with a channel). Its record is
-/// <c>[int64 BE due, Unix ms][§2.4 message]</c>. The journal is read back right after each append to get the record's
+/// <c>[int64 BE due, Unix ms][MessageRecord]</c> (§2.4, after a header block when flagged). The journal is read back
+/// right after each append to get the record's
 /// token; the record is confirmed once the message has left the deferred set (due and moved to the ready queue, or
 /// dropped). After a restart the journal's unconfirmed records are the deferred set.
 /// Memory policy: at most <c>memoryCapacity</c> message bodies are kept; beyond that only (due, token) stays in memory
@@ -56,7 +57,7 @@ internal sealed class DeferredStore
         long token = 0;
         try
         {
-            Journal.Put(Encode(m, ToUnixMs(dueMs)));
+            Journal.Put(Encode(m, ToUnixMs(dueMs)), MessageRecord.Flags(m));
             _commit?.MarkDirty(Journal);
             // The journal is always read to its end, so this returns the record just written (and its token).
             if (Journal.TryRead(out _, out var t)) token = t;
@@ -84,7 +85,7 @@ internal sealed class DeferredStore
                 m = held;
                 return true;
             }
-            if (Journal.TryReadAt(e.Token, out var record) && Decode(record, out _, out var read))
+            if (Journal.TryReadAt(e.Token, out var record, out var flags) && Decode(record, flags, out _, out var read))
             {
                 m = read;
                 return true;
@@ -116,7 +117,7 @@ internal sealed class DeferredStore
                 _inMemory--;
                 into.Add((held, due, e.Token));
             }
-            else if (Journal.TryReadAt(e.Token, out var record) && Decode(record, out _, out var read))
+            else if (Journal.TryReadAt(e.Token, out var record, out var flags) && Decode(record, flags, out _, out var read))
             {
                 into.Add((read, due, e.Token));
             }
@@ -144,8 +145,8 @@ internal sealed class DeferredStore
         {
             while (_entries.TryDequeue(out var e, out var due))
             {
-                if (e.Message is { } held) Journal.Put(Encode(held, ToUnixMs(due)));
-                else if (Journal.TryReadAt(e.Token, out var record)) Journal.Put(record);
+                if (e.Message is { } held) Journal.Put(Encode(held, ToUnixMs(due)), MessageRecord.Flags(held));
+                else if (Journal.TryReadAt(e.Token, out var record, out var flags)) Journal.Put(record, flags);
                 old.Add(e.Token);
             }
             foreach (var token in old) Journal.Confirm(token);
@@ -161,9 +162,9 @@ internal sealed class DeferredStore
     {
         var now = Clock.NowMs;
         var unixNow = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        while (Journal.TryRead(out var record, out var token))
+        while (Journal.TryRead(out var record, out var token, out var flags))
         {
-            if (!Decode(record, out var dueUnixMs, out var m))
+            if (!Decode(record, flags, out var dueUnixMs, out var m))
             {
                 Journal.Confirm(token);
                 continue;
@@ -196,14 +197,14 @@ internal sealed class DeferredStore
         return record;
     }
 
-    private static bool Decode(byte[] record, out long dueUnixMs, out Message m)
+    private static bool Decode(byte[] record, RecordFlags flags, out long dueUnixMs, out Message m)
     {
         m = null!;
         dueUnixMs = 0;
         if (record.Length < DueSize + MessageLayout.HeaderLength) return false;
         dueUnixMs = BinaryPrimitives.ReadInt64BigEndian(record);
-        if (!MessageLayout.TryReadHeader(record.AsSpan(DueSize), out var ts, out var attempts, out var id)) return false;
-        m = Message.Create(id, ts, record.AsSpan(DueSize + MessageLayout.HeaderLength), attempts);
+        if (MessageRecord.Read(record.AsSpan(DueSize), flags) is not { } read) return false;
+        m = read;
         return true;
     }
 }

@@ -23,6 +23,9 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
     private readonly Queue<Message> _memory = new(Math.Min(memoryCapacity, 1024));
     private ArrayBufferWriter<byte> _staged = new(256);
     private readonly List<Message> _stagedMessages = [];
+    // One entry per staged message, but only once a staged message has headers: a batch without headers passes no
+    // flags at all, so the go-diskqueue path costs nothing extra.
+    private readonly List<RecordFlags> _stagedFlags = [];
 
     public IBackendQueue Backend { get; } = backend;
     public int MemoryCount => _memory.Count;
@@ -55,6 +58,11 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
         BinaryPrimitives.WriteInt32BigEndian(span, len);
         MessageRecord.Write(m, span[4..]);
         _staged.Advance(4 + len);
+        if (m.HasHeaders || _stagedFlags.Count > 0)
+        {
+            while (_stagedFlags.Count < _stagedMessages.Count) _stagedFlags.Add(RecordFlags.None);
+            _stagedFlags.Add(MessageRecord.Flags(m));
+        }
         _stagedMessages.Add(m);
     }
 
@@ -64,7 +72,8 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
         if (_stagedMessages.Count == 0) return;
         try
         {
-            Backend.PutFramed(_staged.WrittenSpan);
+            if (_stagedFlags.Count == 0) Backend.PutFramed(_staged.WrittenSpan);
+            else Backend.PutFramed(_staged.WrittenSpan, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_stagedFlags));
             commit?.MarkDirty(Backend);
             // On disk now: the objects are no longer referenced by anyone (see Topic.FanOut for the ordering that makes
             // this true of fan-out originals).
@@ -81,15 +90,16 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
             if (_staged.Capacity > 4 << 20) _staged = new ArrayBufferWriter<byte>(256);
             else _staged.ResetWrittenCount();
             _stagedMessages.Clear();
+            _stagedFlags.Clear();
         }
     }
 
     public bool TryTake(out Message m)
     {
         if (_memory.TryDequeue(out m!)) return true;
-        while (Backend.Depth > 0 && Backend.TryRead(out var record, out var token))
+        while (Backend.Depth > 0 && Backend.TryRead(out var record, out var token, out var flags))
         {
-            var decoded = MessageRecord.Read(record);
+            var decoded = MessageRecord.Read(record, flags);
             if (decoded is not null)
             {
                 decoded.DiskToken = token;
@@ -115,10 +125,10 @@ internal sealed class MessageQueue(int memoryCapacity, IBackendQueue backend, St
             result.Add(new() { Id = MessageId.ToString(m.Id), Timestamp = m.TimestampNs, Attempts = m.Attempts, Body = m.Body.ToArray() });
         }
         if (result.Count == n || Backend.Depth == 0) return result;
-        foreach (var record in Backend.Peek(n - result.Count))
+        foreach (var (record, flags) in Backend.PeekWithFlags(n - result.Count))
         {
-            if (!MessageLayout.TryReadHeader(record, out var ts, out var attempts, out var id)) continue;
-            result.Add(new() { Id = MessageId.ToString(id), Timestamp = ts, Attempts = attempts, Body = record.AsSpan(MessageLayout.HeaderLength).ToArray() });
+            if (MessageRecord.Read(record, flags) is not { } m) continue;
+            result.Add(new() { Id = MessageId.ToString(m.Id), Timestamp = m.TimestampNs, Attempts = m.Attempts, Body = m.Body.ToArray() });
         }
         return result;
     }

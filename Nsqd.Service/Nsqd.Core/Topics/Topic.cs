@@ -62,6 +62,25 @@ internal sealed partial class Topic
         return m;
     }
 
+    /// <summary>A message with a header block (<c>[u16 H][entries]</c>, validated; empty: none) and a body.</summary>
+    public Message NewMessage(ReadOnlySpan<byte> headerBlock, ReadOnlySpan<byte> body, long deferMs, long unixNanos)
+    {
+        var m = Message.Create(Ids.Next(unixNanos), unixNanos, headerBlock, body);
+        m.DeferMs = deferMs;
+        return m;
+    }
+
+    /// <summary>
+    /// A message from a headers client's payload <c>[u16 H][entries][body]</c> (validated; the block is
+    /// <paramref name="blockLength"/> bytes), copied straight from the pipe's buffer.
+    /// </summary>
+    public Message NewMessageWithBlock(in System.Buffers.ReadOnlySequence<byte> payload, int blockLength, long deferMs, long unixNanos)
+    {
+        var m = Message.CreateWithBlock(Ids.Next(unixNanos), unixNanos, payload, blockLength);
+        m.DeferMs = deferMs;
+        return m;
+    }
+
     /// <summary>A message whose body is copied straight from the pipe's (possibly multi-segment) buffer.</summary>
     public Message NewMessage(in System.Buffers.ReadOnlySequence<byte> body, long deferMs, long unixNanos)
     {

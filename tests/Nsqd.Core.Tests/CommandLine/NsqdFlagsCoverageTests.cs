@@ -80,6 +80,9 @@ public sealed class NsqdFlagsCoverageTests
         ["deflate"] = ["--deflate=false"],
         ["max-deflate-level"] = ["--max-deflate-level=9"],
         ["snappy"] = ["--snappy=false"],
+        ["message-headers"] = ["--message-headers=false"],
+        ["max-msg-headers-size"] = ["--max-msg-headers-size=100"],
+        ["max-msg-headers"] = ["--max-msg-headers=3"],
     };
 
     public static TheoryData<string> FlagNames => [.. NsqdFlags.All.Select(f => f.Name)];

@@ -10,8 +10,12 @@ namespace AppHost.Tests.Telemetry;
 /// over OTLP/HTTP protobuf as they would to the Aspire dashboard. Nothing else changes: the same resources, the same
 /// health checks, the same sampler and lookup polling.
 /// </summary>
-public sealed class TelemetryClusterFixture : IAsyncLifetime
+public class TelemetryClusterFixture : IAsyncLifetime
 {
+    /// <summary>The telemetry test classes boot a cluster each; one after the other, so that a 2-core machine does not
+    /// start two AppHosts at once beside the other classes' (health checks time out under that load).</summary>
+    public const string Collection = "AppHost telemetry";
+
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "nsqaspire-telemetry-" + Guid.NewGuid().ToString("N"));
 
     public OtlpReceiver Receiver { get; private set; } = null!;
@@ -20,6 +24,9 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
 
     /// <summary>The project resources that export to <see cref="Receiver"/> (service.name = resource name).</summary>
     public IReadOnlyList<string> Services { get; private set; } = [];
+
+    /// <summary>Sets <c>NsqAspire__Telemetry__TracePolling</c> on every service.</summary>
+    protected virtual bool TracePolling => false;
 
     public async Task InitializeAsync()
     {
@@ -39,6 +46,7 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
                 context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
                 // Batches leave every 200 ms instead of 5 s: the test waits on spans, not on the clock.
                 context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+                if (TracePolling) context.EnvironmentVariables["NsqAspire__Telemetry__TracePolling"] = "true";
             });
         }
         Services = [.. projects.Select(p => p.Name)];
@@ -54,4 +62,10 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
         if (Receiver is not null) await Receiver.DisposeAsync();
         try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>As <see cref="TelemetryClusterFixture"/>, with polling traced again on every service.</summary>
+public sealed class TracePollingClusterFixture : TelemetryClusterFixture
+{
+    protected override bool TracePolling => true;
 }

@@ -1,5 +1,6 @@
 using Nsq.TestUtilities;
 using Nsq.TestUtilities.Telemetry;
+using Xunit.Abstractions;
 
 namespace AppHost.Tests.Telemetry;
 
@@ -8,7 +9,8 @@ namespace AppHost.Tests.Telemetry;
 /// <c>send</c>, a broker's <c>PUB</c>, the worker's <c>process</c>; the broker's <c>deliver</c> links it), and no service
 /// traces its probes, scrapes or polling.
 /// </summary>
-public sealed class TraceTests(TelemetryClusterFixture cluster) : IClassFixture<TelemetryClusterFixture>
+[Collection(TelemetryClusterFixture.Collection)]
+public sealed class TraceTests(TelemetryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<TelemetryClusterFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private static readonly string[] s_pollingPaths = ["/health", "/alive", "/ping", "/info", "/stats", "/metrics", "/lookup", "/nodes"];
@@ -33,6 +35,10 @@ public sealed class TraceTests(TelemetryClusterFixture cluster) : IClassFixture<
         // The broker's batch to the worker links the same context.
         await Poll.UntilAsync(() => cluster.Receiver.Spans.Any(s => s.Name == "deliver" && s.Links.Contains((send.TraceId, send.SpanId))),
             $"an nsqd deliver span linking send {send.SpanId}", Timeout);
+        var deliver = cluster.Receiver.Spans.First(s => s.Name == "deliver" && s.Links.Contains((send.TraceId, send.SpanId)));
+        output.WriteLine($"trace {send.TraceId}: {send.Service} '{send.Name}' {send.SpanId} <- {pub.Service} '{pub.Name}' {pub.SpanId} "
+            + $"(parent {pub.ParentSpanId}); {process.Service} '{process.Name}' {process.SpanId} (parent {process.ParentSpanId}, "
+            + $"links {string.Join(",", process.Links.Select(l => l.SpanId))}); {deliver.Service} 'deliver' links {string.Join(",", deliver.Links.Select(l => l.SpanId))}");
     }
 
     [Fact]
@@ -44,6 +50,7 @@ public sealed class TraceTests(TelemetryClusterFixture cluster) : IClassFixture<
         var sends = cluster.Receiver.Spans.Count(IsSend);
         await Poll.UntilAsync(() => cluster.Receiver.Spans.Count(IsSend) >= sends + 2, "two more sample orders exported", Timeout);
 
+        output.WriteLine("received: " + Describe(cluster.Receiver.Spans));
         var polling = cluster.Receiver.Spans.Where(IsPolling).ToList();
         Assert.True(polling.Count == 0, "polling spans: " + Describe(polling));
         Assert.Empty(cluster.Receiver.Errors);
@@ -67,7 +74,7 @@ public sealed class TraceTests(TelemetryClusterFixture cluster) : IClassFixture<
 
     /// <summary>An HTTP span (server or client) of a polled endpoint: by its URL attributes, or by its name when the
     /// instrumentation put the route there.</summary>
-    private static bool IsPolling(ReceivedSpan span)
+    internal static bool IsPolling(ReceivedSpan span)
     {
         var path = span.Attributes.TryGetValue("url.path", out var p) ? p
             : span.Attributes.TryGetValue("url.full", out var full) && Uri.TryCreate(full, UriKind.Absolute, out var url) ? url.AbsolutePath
@@ -76,10 +83,10 @@ public sealed class TraceTests(TelemetryClusterFixture cluster) : IClassFixture<
         return s_pollingPaths.Any(polled => IsUnder(path, polled) || span.Name.EndsWith(" " + polled, StringComparison.Ordinal));
     }
 
-    private static bool IsUnder(string? path, string polled) =>
+    internal static bool IsUnder(string? path, string polled) =>
         path is not null && path.StartsWith(polled, StringComparison.OrdinalIgnoreCase) && (path.Length == polled.Length || path[polled.Length] == '/');
 
-    private static string Describe(IEnumerable<ReceivedSpan> spans) => string.Join("; ", spans
+    internal static string Describe(IEnumerable<ReceivedSpan> spans) => string.Join("; ", spans
         .GroupBy(s => s.Service)
         .Select(g => $"{g.Key}: " + string.Join(", ", g.GroupBy(s => s.Attributes.TryGetValue("url.path", out var p) ? $"{s.Name} ({p})"
             : s.Attributes.TryGetValue("url.full", out var u) ? $"{s.Name} ({u})" : s.Name).Select(n => $"{n.Key} x{n.Count()}"))));

@@ -16,14 +16,10 @@ public sealed class SamplerTraceTests
     [Fact]
     public async Task The_sampler_leaves_no_span_and_a_page_read_does()
     {
-        await using var cluster = await TestCluster.StartAsync(lookups: 1, brokers: 1);
-        var spans = new SpanCollector();
-        await using var admin = await StartAdminAsync(cluster, spans, tracePolling: false);
-        var lookupPort = cluster.Lookups[0].HttpEndPoint.Port;
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin.HttpEndPoint.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await using var setup = await SampledAdmin.StartAsync(tracePolling: false);
+        var (spans, http, lookupPort) = (setup.Spans, setup.Http, setup.LookupPort);
 
-        // The proxy routes to a broker only after a sample read the lookup's /nodes: from then on its span would be here.
-        await WaitForSampleAsync(http, cluster);
+        // The proxy routes to a broker only after a sample read the lookup's /nodes: its span would be here by now.
         Assert.Empty(spans.Requests(lookupPort, "/nodes"));
 
         using (var page = await http.GetAsync("/nodes"))
@@ -38,35 +34,50 @@ public sealed class SamplerTraceTests
     [Fact]
     public async Task With_TracePolling_the_sampler_is_traced()
     {
-        await using var cluster = await TestCluster.StartAsync(lookups: 1, brokers: 1);
-        var spans = new SpanCollector();
-        await using var admin = await StartAdminAsync(cluster, spans, tracePolling: true);
-        var lookupPort = cluster.Lookups[0].HttpEndPoint.Port;
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin.HttpEndPoint.Port}"), Timeout = TimeSpan.FromSeconds(10) };
-
-        await WaitForSampleAsync(http, cluster);
-        await Poll.UntilAsync(() => spans.Requests(lookupPort, "/nodes").Count > 0, "a span of the sampler's /nodes read", TimeSpan.FromSeconds(10));
+        await using var setup = await SampledAdmin.StartAsync(tracePolling: true);
+        await Poll.UntilAsync(() => setup.Spans.Requests(setup.LookupPort, "/nodes").Count > 0, "a span of the sampler's /nodes read", TimeSpan.FromSeconds(10));
     }
 
-    private static async Task<AdminServer> StartAdminAsync(TestCluster cluster, SpanCollector spans, bool tracePolling)
+    /// <summary>A one-lookup, one-broker cluster and a ServiceDefaults-hosted admin exporting to <see cref="Spans"/>,
+    /// returned once the admin's sampler has run (its proxy routes to the broker only after a sample read the nodes).</summary>
+    private sealed class SampledAdmin : IAsyncDisposable
     {
-        var options = new AdminOptions { HttpAddress = "127.0.0.1:0", RateInterval = TimeSpan.FromMilliseconds(100) };
-        options.LookupdHttpAddresses.Add($"127.0.0.1:{cluster.Lookups[0].HttpEndPoint.Port}");
-        var admin = AdminServer.Create(options, [],
-            b =>
+        private TestCluster _cluster = null!;
+        private AdminServer _admin = null!;
+
+        public SpanCollector Spans { get; } = new();
+        public HttpClient Http { get; private set; } = null!;
+        public int LookupPort => _cluster.Lookups[0].HttpEndPoint.Port;
+
+        public static async Task<SampledAdmin> StartAsync(bool tracePolling)
+        {
+            var setup = new SampledAdmin { _cluster = await TestCluster.StartAsync(lookups: 1, brokers: 1) };
+            var options = new AdminOptions { HttpAddress = "127.0.0.1:0", RateInterval = TimeSpan.FromMilliseconds(100) };
+            options.LookupdHttpAddresses.Add($"127.0.0.1:{setup.LookupPort}");
+            setup._admin = AdminServer.Create(options, [],
+                b =>
+                {
+                    b.Configuration[PollingRequests.TracePollingKey] = tracePolling ? "true" : "false";
+                    b.AddServiceDefaults();
+                    b.Services.AddOpenTelemetry().WithTracing(setup.Spans.AddTo);
+                },
+                app => app.MapDefaultEndpoints());
+            await Task.Run(() => setup._admin.StartAsync());
+            setup.Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{setup._admin.HttpEndPoint.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+            var node = TestCluster.NodeKey(setup._cluster.Brokers[0]);
+            await Poll.UntilAsync(async () =>
             {
-                b.Configuration[PollingRequests.TracePollingKey] = tracePolling ? "true" : "false";
-                b.AddServiceDefaults();
-                b.Services.AddOpenTelemetry().WithTracing(spans.AddTo);
-            },
-            app => app.MapDefaultEndpoints());
-        await Task.Run(() => admin.StartAsync());
-        return admin;
-    }
+                using var res = await setup.Http.GetAsync($"/api/nsqd/{node}/ping");
+                return res.IsSuccessStatusCode;
+            }, "the admin's proxy routes to the broker (a sample ran)", TimeSpan.FromSeconds(15));
+            return setup;
+        }
 
-    private static Task WaitForSampleAsync(HttpClient adminHttp, TestCluster cluster) => Poll.UntilAsync(async () =>
-    {
-        using var res = await adminHttp.GetAsync($"/api/nsqd/{TestCluster.NodeKey(cluster.Brokers[0])}/ping");
-        return res.IsSuccessStatusCode;
-    }, "the admin's proxy routes to the broker (a sample ran)", TimeSpan.FromSeconds(15));
+        public async ValueTask DisposeAsync()
+        {
+            Http?.Dispose();
+            if (_admin is not null) await _admin.DisposeAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
 }

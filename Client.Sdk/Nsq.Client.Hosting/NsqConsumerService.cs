@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,8 @@ namespace Nsq.Client.Hosting;
 
 /// <summary>
 /// Runs one <see cref="NsqConsumer"/> for the host's lifetime; each message gets a DI scope, a
-/// <typeparamref name="THandler"/>, a <c>process {topic}</c> span and the consumer metrics. When no nsqd answers at start
+/// <typeparamref name="THandler"/>; the consumer gives each a <c>process {topic}</c> span and the consumer metrics
+/// (<see cref="NsqTelemetry"/>). When no nsqd answers at start
 /// it retries (the app may start before the broker) instead of stopping the host. Host shutdown stops the consumer
 /// gracefully: RDY 0 and CLS, then the handlers already running finish (FIN) within the host's shutdown timeout; the
 /// ones still running when it runs out see their token cancelled and are requeued, and nsqd redelivers whatever was
@@ -20,7 +20,6 @@ internal sealed partial class NsqConsumerService<TMessage, THandler>(
 {
     private static readonly TimeSpan s_maxStartRetryDelay = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _handlerAbort = new();
-    private readonly TagList _tags = NsqClientTelemetry.ConsumerTags(options.Topic, options.Channel);
     private NsqConsumer? _consumer;
 
     /// <summary>The options the consumer runs with.</summary>
@@ -74,43 +73,15 @@ internal sealed partial class NsqConsumerService<TMessage, THandler>(
         }
     }
 
+    // The consumer wraps this in its process span and records the consumer metrics (NsqTelemetry).
     private async ValueTask HandleAsync(NsqMessage message, CancellationToken cancellationToken)
     {
-        NsqClientTelemetry.Received.Add(1, _tags);
-        using var activity = NsqClientTelemetry.Source.StartActivity($"process {options.Topic}", ActivityKind.Consumer);
-        if (activity is not null)
+        var body = message.GetBody<TMessage>() ?? throw new InvalidDataException($"message {message.Id} has a null body");
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
         {
-            foreach (var tag in _tags) activity.SetTag(tag.Key, tag.Value);
-            activity.SetTag(NsqClientTelemetry.OperationType, "process");
-            activity.SetTag(NsqClientTelemetry.OperationName, "process");
-            activity.SetTag(NsqClientTelemetry.MessageId, message.Id);
-            activity.SetTag(NsqClientTelemetry.BodySize, message.Body.Length);
-            activity.SetTag(NsqClientTelemetry.Attempts, message.Attempts);
-        }
-        var started = Stopwatch.GetTimestamp();
-        var tags = _tags;
-        try
-        {
-            var body = message.GetBody<TMessage>() ?? throw new InvalidDataException($"message {message.Id} has a null body");
-            var scope = scopes.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
-            {
-                var handler = scope.ServiceProvider.GetRequiredService<THandler>();
-                await handler.HandleAsync(new NsqMessage<TMessage>(message, body), _handlerAbort.Token).ConfigureAwait(false);
-            }
-            // The consumer sends FIN for a message its handler did not answer itself.
-            if (!message.HasResponded) NsqClientTelemetry.Finished.Add(1, _tags);
-        }
-        catch (Exception ex)
-        {
-            NsqClientTelemetry.SetError(activity, ex);
-            tags.Add(NsqClientTelemetry.ErrorType, ex.GetType().FullName);
-            if (!message.HasResponded) NsqClientTelemetry.Requeued.Add(1, _tags);
-            throw;
-        }
-        finally
-        {
-            NsqClientTelemetry.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+            var handler = scope.ServiceProvider.GetRequiredService<THandler>();
+            await handler.HandleAsync(new NsqMessage<TMessage>(message, body), _handlerAbort.Token).ConfigureAwait(false);
         }
     }
 

@@ -149,6 +149,7 @@ public sealed partial class NsqConsumer
     /// </summary>
     private ValueTask HandleAsync(HandlerRun run, NsqMessage message)
     {
+        if (NsqTelemetry.ProcessObserved) return HandleObservedAsync(run, message);
         ValueTask handling;
         try
         {

@@ -82,6 +82,8 @@ public sealed partial class NsqConsumer
     private ValueTask OnMessageAsync(NsqConnection connection, NsqMessage message)
     {
         message.Serializer = _options.Serializer;
+        message.Topic = _options.Topic;
+        message.Channel = _options.Channel;
         message.Responded = _onResponded;
         message.Answering = _onAnswering;
         Interlocked.Increment(ref _inFlight);

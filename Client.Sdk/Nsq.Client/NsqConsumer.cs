@@ -152,7 +152,10 @@ public sealed partial class NsqConsumer : IAsyncDisposable
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (reader.TryRead(out var message))
+            {
+                if (NsqTelemetry.ConsumedMessages.Enabled) NsqTelemetry.ConsumedMessages.Add(1, ConsumerTags);
                 yield return message;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +25,9 @@ public sealed class NsqMessage
     private NsqConnection _connection;
     private byte[] _frame;
     private int _length;
+    private int _bodyOffset = MessageLayout.HeaderLength;
+    private int _entriesLength;
+    private NsqHeaders? _headers;
     private int _responded;
     private int _released;
 
@@ -54,7 +58,24 @@ public sealed class NsqMessage
             m.Init(length, timestampNs, attempts);
         }
         data.CopyTo(m._frame);
+        m.SplitHeaders(connection.HeadersNegotiated);
         return m;
+    }
+
+    /// <summary>
+    /// On a connection that negotiated headers the frame is <c>[26-byte message header][u16 H][H bytes][body]</c>: find
+    /// where the body starts. Nothing is decoded here; <see cref="Headers"/> decodes on first use.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The header block runs past the end of the frame.</exception>
+    private void SplitHeaders(bool framed)
+    {
+        _entriesLength = 0;
+        _bodyOffset = MessageLayout.HeaderLength;
+        if (!framed) return;
+        if (!MessageHeaders.TrySplit(_frame.AsSpan(MessageLayout.HeaderLength, _length - MessageLayout.HeaderLength), out var entries, out var blockLength))
+            throw new InvalidDataException("message frame with a malformed header block");
+        _entriesLength = entries.Length;
+        _bodyOffset = MessageLayout.HeaderLength + blockLength;
     }
 
     private void Init(int length, long timestampNs, ushort attempts)
@@ -67,6 +88,7 @@ public sealed class NsqMessage
         Serializer = NsqJsonSerializer.Default;
         Responded = null;
         Answering = null;
+        _headers = null;
     }
 
     /// <summary>
@@ -87,7 +109,34 @@ public sealed class NsqMessage
     public string Id => Encoding.ASCII.GetString(IdBytes);
 
     /// <summary>The message body.</summary>
-    public ReadOnlyMemory<byte> Body => _frame.AsMemory(MessageLayout.HeaderLength, _length - MessageLayout.HeaderLength);
+    public ReadOnlyMemory<byte> Body => _frame.AsMemory(_bodyOffset, _length - _bodyOffset);
+
+    /// <summary>
+    /// The headers the message was published with, decoded on first use; <see cref="NsqHeaders.Empty"/> when it has none
+    /// or the broker does not speak headers (the original nsqd). Read-only; like the body, valid until the message is
+    /// recycled (a RunAsync handler's message once the handler returned).
+    /// </summary>
+    public NsqHeaders Headers => _headers ??= _entriesLength == 0 ? NsqHeaders.Empty : DecodeHeaders();
+
+    // The decoder reads a view it keeps, so it gets a copy: this message's buffer is recycled.
+    private NsqHeaders DecodeHeaders() => NsqHeaders.ReadOnly([.. MessageHeaderList.FromEntries(EntriesSpan.ToArray())]);
+
+    /// <summary>The topic the message was delivered on (set by the consumer).</summary>
+    internal string Topic { get; set; } = "";
+
+    /// <summary>The channel the message was delivered on (set by the consumer).</summary>
+    internal string Channel { get; set; } = "";
+
+    private ReadOnlySpan<byte> EntriesSpan => _frame.AsSpan(MessageLayout.HeaderLength + MessageHeaders.LengthPrefixSize, _entriesLength);
+
+    /// <summary>The message's creation context, from its <c>traceparent</c>/<c>tracestate</c> headers (read without decoding the others).</summary>
+    internal bool TryGetTraceContext(out ActivityContext context)
+    {
+        context = default;
+        if (_entriesLength == 0 || !MessageHeaders.TryGetValue(EntriesSpan, "traceparent"u8, out var parent)) return false;
+        var state = MessageHeaders.TryGetValue(EntriesSpan, "tracestate"u8, out var s) ? Encoding.UTF8.GetString(s) : null;
+        return ActivityContext.TryParse(Encoding.ASCII.GetString(parent), state, isRemote: true, out context);
+    }
 
     /// <summary>How many times nsqd has delivered this message, this delivery included (1 the first time).</summary>
     public int Attempts { get; private set; }

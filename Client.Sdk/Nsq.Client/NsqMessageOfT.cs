@@ -18,6 +18,9 @@ public readonly record struct NsqMessage<T>(NsqMessage Raw, T Body)
     /// <summary>When the message was published.</summary>
     public DateTimeOffset Timestamp => Raw.Timestamp;
 
+    /// <summary>The headers the message was published with (<see cref="NsqHeaders.Empty"/> when none).</summary>
+    public NsqHeaders Headers => Raw.Headers;
+
     /// <summary>The raw body bytes.</summary>
     public ReadOnlyMemory<byte> RawBody => Raw.Body;
 

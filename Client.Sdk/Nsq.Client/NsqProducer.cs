@@ -1,12 +1,6 @@
-using System.Buffers;
 using System.Net;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Nsq.Client.Internal;
-using Nsq.Protocol.V2;
 
 namespace Nsq.Client;
 
@@ -14,8 +8,9 @@ namespace Nsq.Client;
 /// Publishes to nsqd over TCP V2. Connects lazily on the first publish; after a failure the broken connection is
 /// dropped and the next publish reconnects, trying each configured nsqd in turn starting after the one that failed.
 /// Publishes from many threads are pipelined on the one connection; each completes when nsqd acknowledges it.
+/// Publishing API: <c>NsqProducer.Publish.cs</c>; the send path with its span, metrics and headers: <c>NsqProducer.Send.cs</c>.
 /// </summary>
-public sealed class NsqProducer : IAsyncDisposable
+public sealed partial class NsqProducer : IAsyncDisposable
 {
     private readonly NsqProducerOptions _options;
     private readonly EndPoint[] _endPoints;
@@ -57,83 +52,6 @@ public sealed class NsqProducer : IAsyncDisposable
         {
             throw new NsqException(NsqException.TimeoutCode, $"could not connect to nsqd within {_options.PublishTimeout}", ex);
         }
-    }
-
-    /// <summary>PUB: publishes one message and waits for nsqd's OK.</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
-        => SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.body.Span), (topic, body), cancellationToken).AsTask();
-
-    /// <summary>PUB of raw bytes (this overload keeps a <c>byte[]</c> from being taken for a typed message and serialized).</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public Task PublishAsync(string topic, byte[] body, CancellationToken cancellationToken = default)
-        => PublishAsync(topic, new ReadOnlyMemory<byte>(body), cancellationToken);
-
-    /// <summary>PUB of a typed message, serialized with <see cref="NsqClientOptions.Serializer"/> into a pooled buffer.</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public async Task PublishAsync<T>(string topic, T message, CancellationToken cancellationToken = default)
-    {
-        var buffer = SerializationBuffer.Rent();
-        try
-        {
-            _options.Serializer.Serialize(buffer, message);
-            await SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.buffer.WrittenSpan), (topic, buffer), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            SerializationBuffer.Return(buffer);
-        }
-    }
-
-    /// <summary>PUB of a typed message as JSON with source-generated metadata.</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public async Task PublishAsync<T>(string topic, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-    {
-        var buffer = SerializationBuffer.Rent();
-        try
-        {
-            NsqJsonSerializer.Serialize(buffer, message, typeInfo);
-            await SendAsync(static (o, s) => CommandWriter.Pub(o, s.topic, s.buffer.WrittenSpan), (topic, buffer), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            SerializationBuffer.Return(buffer);
-        }
-    }
-
-    /// <summary>MPUB: publishes several messages atomically in one command (one answer for the whole batch).</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public Task MultiPublishAsync(string topic, IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(bodies);
-        return SendAsync(static (o, s) => CommandWriter.Mpub(o, s.topic, AsSpan(s.bodies)), (topic, bodies), cancellationToken).AsTask();
-    }
-
-    private static ReadOnlySpan<ReadOnlyMemory<byte>> AsSpan(IReadOnlyList<ReadOnlyMemory<byte>> bodies) => bodies switch
-    {
-        ReadOnlyMemory<byte>[] array => array,
-        List<ReadOnlyMemory<byte>> list => CollectionsMarshal.AsSpan(list),
-        _ => bodies.ToArray(),
-    };
-
-    /// <summary>DPUB: publishes one message that nsqd delivers after <paramref name="delay"/>.</summary>
-    /// <exception cref="NsqException">nsqd refused it (<see cref="NsqException.Code"/> says why), did not answer in time, or no nsqd is reachable.</exception>
-    public Task DeferredPublishAsync(string topic, ReadOnlyMemory<byte> body, TimeSpan delay, CancellationToken cancellationToken = default)
-    {
-        var ms = (long)Math.Max(0, delay.TotalMilliseconds);
-        return SendAsync(static (o, s) => CommandWriter.Dpub(o, s.topic, s.ms, s.body.Span), (topic, ms, body), cancellationToken).AsTask();
-    }
-
-    /// <summary>
-    /// The publish path: on an open connection the command is encoded and pipelined at once, and the only wait is for
-    /// nsqd's answer (the connection fails answers overdue by PublishTimeout); connecting has its own PublishTimeout.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync<TState>(Action<IBufferWriter<byte>, TState> write, TState state, CancellationToken cancellationToken)
-    {
-        var connection = Volatile.Read(ref _connection);
-        if (connection is not { IsClosed: false }) connection = await ConnectWithinTimeoutAsync(cancellationToken).ConfigureAwait(false);
-        await connection.SendAsync(write, state, cancellationToken).ConfigureAwait(false);
     }
 
     private ValueTask<NsqConnection> GetConnectionAsync(CancellationToken cancellationToken)

@@ -134,14 +134,14 @@ public sealed class TelemetryRegistrationTests
     [Fact]
     public void Aspire_registration_subscribes_OpenTelemetry_to_the_source_unless_disabled()
     {
-        Assert.False(NsqClientTelemetry.Source.HasListeners(), "something else listens to the source already");
+        Assert.False(NsqTelemetry.Source.HasListeners(), "something else listens to the source already");
 
         var disabled = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"), ("Nsq:Client:nsq:DisableTracing", "true"));
         disabled.AddNsqProducer("nsq");
         using (var host = disabled.Build())
         {
             _ = host.Services.GetService<TracerProvider>();
-            Assert.False(NsqClientTelemetry.Source.HasListeners(), "tracing was disabled");
+            Assert.False(NsqTelemetry.Source.HasListeners(), "tracing was disabled");
         }
 
         var enabled = Builder(("ConnectionStrings:nsq", "127.0.0.1:4150"));
@@ -150,7 +150,7 @@ public sealed class TelemetryRegistrationTests
         {
             // Building the tracer provider makes OpenTelemetry listen to the sources it was told about.
             Assert.NotNull(host.Services.GetService<TracerProvider>());
-            Assert.True(NsqClientTelemetry.Source.HasListeners(), "OpenTelemetry does not listen to the source");
+            Assert.True(NsqTelemetry.Source.HasListeners(), "OpenTelemetry does not listen to the source");
         }
     }
 }

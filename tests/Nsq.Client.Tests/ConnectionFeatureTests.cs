@@ -50,7 +50,7 @@ public sealed class ConnectionFeatureTests : IDisposable
 
         // A client that does not ask for TLS is refused.
         await using var plain = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = b.Tcp.ToString(), PublishTimeout = TimeSpan.FromSeconds(2) });
-        var ex = await Assert.ThrowsAsync<NsqException>(() => plain.PublishAsync("t", Bytes("x")));
+        var ex = await Assert.ThrowsAsync<NsqException>(async () => await plain.PublishAsync("t", Bytes("x")));
         Assert.Contains("E_INVALID", ex.ToString(), StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public sealed class ConnectionFeatureTests : IDisposable
 
         // Without the certificate nsqd refuses the handshake: a clear failure, not a hang.
         await using var producer = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = b.Tcp.ToString(), Tls = TrustTestBroker(), PublishTimeout = TimeSpan.FromSeconds(2) });
-        await Assert.ThrowsAsync<NsqException>(() => producer.PublishAsync("t", Bytes("x")));
+        await Assert.ThrowsAsync<NsqException>(async () => await producer.PublishAsync("t", Bytes("x")));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ConnectionFeatureTests : IDisposable
     {
         await using var b = await TestBroker.StartAsync(o => { o.TlsCert = _tls.CertPath; o.TlsKey = _tls.KeyPath; });
         await using var producer = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = b.Tcp.ToString(), TlsV1 = true, PublishTimeout = TimeSpan.FromSeconds(2) });
-        var ex = await Assert.ThrowsAsync<NsqException>(() => producer.PublishAsync("t", Bytes("x")));
+        var ex = await Assert.ThrowsAsync<NsqException>(async () => await producer.PublishAsync("t", Bytes("x")));
         Assert.Equal(NsqException.ConnectionClosedCode, ex.Code);
         Assert.Contains(Assert.IsType<AggregateException>(ex.InnerException).InnerExceptions, e => e is System.Security.Authentication.AuthenticationException);
     }
@@ -98,10 +98,10 @@ public sealed class ConnectionFeatureTests : IDisposable
         Assert.True(client!.Authed);
 
         await using var anonymous = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = b.Tcp.ToString(), PublishTimeout = TimeSpan.FromSeconds(2) });
-        var missing = await Assert.ThrowsAsync<NsqException>(() => anonymous.PublishAsync("t", Bytes("x")));
+        var missing = await Assert.ThrowsAsync<NsqException>(async () => await anonymous.PublishAsync("t", Bytes("x")));
         Assert.Contains("AUTH", missing.ToString(), StringComparison.Ordinal);
         await using var wrong = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = b.Tcp.ToString(), AuthSecret = "nope", PublishTimeout = TimeSpan.FromSeconds(2) });
-        var refused = await Assert.ThrowsAsync<NsqException>(() => wrong.PublishAsync("t", Bytes("x")));
+        var refused = await Assert.ThrowsAsync<NsqException>(async () => await wrong.PublishAsync("t", Bytes("x")));
         Assert.Contains("E_AUTH_FAILED", refused.ToString(), StringComparison.Ordinal);
     }
 }

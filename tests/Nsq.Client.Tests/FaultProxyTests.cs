@@ -15,7 +15,7 @@ public sealed class FaultProxyTests
         await using var proxy = new FaultProxy(b.Tcp) { SplitSize = splitSize, Delay = TimeSpan.FromMilliseconds(delayMs) };
         var topic = Topic();
         await using var producer = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = proxy.EndPoint.ToString() });
-        var publishes = Enumerable.Range(0, 20).Select(i => producer.PublishAsync(topic, Bytes($"m{i}"))).ToArray();
+        var publishes = Enumerable.Range(0, 20).Select(i => producer.PublishAsync(topic, Bytes($"m{i}")).AsTask()).ToArray();
         await Task.WhenAll(publishes).WaitAsync(TestTimeout);
         await producer.MultiPublishAsync(topic, [Bytes("x1"), Bytes("x2")]);
         await using var consumer = Consumer(topic, maxInFlight: 5, configure: o => o with { NsqdTcpAddresses = [proxy.EndPoint.ToString()] });

@@ -50,7 +50,7 @@ public sealed class ProducerTests
         await using var b = await TestBroker.StartAsync();
         var topic = Topic();
         await using var producer = Producer(b);
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => producer.PublishAsync(topic, Bytes($"m{i}"))));
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => producer.PublishAsync(topic, Bytes($"m{i}")).AsTask()));
         await using var consumer = Consumer(topic, maxInFlight: 50, brokers: b);
         var seen = new HashSet<string>();
         using var cts = new CancellationTokenSource(TestTimeout);
@@ -106,7 +106,7 @@ public sealed class ProducerTests
     {
         await using var b = await TestBroker.StartAsync();
         await using var producer = Producer(b);
-        var ex = await Assert.ThrowsAsync<NsqException>(() => producer.PublishAsync("bad*topic", Bytes("x")));
+        var ex = await Assert.ThrowsAsync<NsqException>(async () => await producer.PublishAsync("bad*topic", Bytes("x")));
         Assert.Equal(ErrorCode.BadTopic, ex.Code);
         await producer.PublishAsync(Topic(), Bytes("ok"));
     }

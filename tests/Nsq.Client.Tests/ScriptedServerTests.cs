@@ -77,7 +77,7 @@ public sealed class ScriptedServerTests
             s.Close();
         });
         await using var producer = new NsqProducer(new NsqProducerOptions { NsqdTcpAddress = server.EndPoint.ToString() });
-        var ex = await Assert.ThrowsAsync<NsqException>(() => producer.PublishAsync("x", Bytes("y")));
+        var ex = await Assert.ThrowsAsync<NsqException>(async () => await producer.PublishAsync("x", Bytes("y")));
         Assert.Equal(code, ex.Code);
         Assert.Equal(frame, ex.Message);
     }
@@ -145,7 +145,7 @@ public sealed class ScriptedServerTests
             ResponseTimeout = TimeSpan.FromMilliseconds(300),
             PublishTimeout = TimeSpan.FromMilliseconds(400),
         });
-        var ex = await Assert.ThrowsAsync<NsqException>(() => producer.PublishAsync("t", Bytes("x")));
+        var ex = await Assert.ThrowsAsync<NsqException>(async () => await producer.PublishAsync("t", Bytes("x")));
         Assert.True(ex.Code is NsqException.TimeoutCode or NsqException.ConnectionClosedCode, ex.ToString());
         await server.SessionsDoneAsync().WaitAsync(TestTimeout);
     }

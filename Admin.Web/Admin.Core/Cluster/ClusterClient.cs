@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 using Nsq.Protocol.Http;
 using Nsq.Protocol.Lookup;
+using NsqAspire.Daemon.Http;
 
 namespace Admin.Core.Cluster;
 
@@ -164,7 +165,7 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(AdminOptions.UpstreamUri(lookupd), pathAndQuery), ct).ConfigureAwait(false);
+                using var response = await GetAsync(new Uri(AdminOptions.UpstreamUri(lookupd), pathAndQuery), ct).ConfigureAwait(false);
                 answered++;
                 if (notFoundIsEmpty && response.StatusCode == System.Net.HttpStatusCode.NotFound) continue;
                 await UpstreamAnswer.EnsureSuccessAsync(response, ct).ConfigureAwait(false);
@@ -204,9 +205,17 @@ public sealed class ClusterClient(HttpClient http, AdminOptions options)
 
     private async Task<T> GetJsonAsync<T>(Uri uri, JsonTypeInfo<T> type, CancellationToken ct)
     {
-        using var response = await http.GetAsync(uri, ct).ConfigureAwait(false);
+        using var response = await GetAsync(uri, ct).ConfigureAwait(false);
         await UpstreamAnswer.EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         return (await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>A GET marked as polling when the sampler's timer, not a user, made it.</summary>
+    private async Task<HttpResponseMessage> GetAsync(Uri uri, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (PollingScope.IsActive) request.MarkPolling();
+        return await http.SendAsync(request, ct).ConfigureAwait(false);
     }
 
     /// <summary>What an unreachable, slow or misbehaving upstream throws (never a cancellation of our own request).</summary>

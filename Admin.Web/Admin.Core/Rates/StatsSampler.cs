@@ -33,6 +33,8 @@ public sealed class StatsSampler(ClusterClient cluster, RateStore rates, ProxyCo
     /// <summary>One poll of the cluster.</summary>
     public async Task SampleAsync(CancellationToken ct)
     {
+        // Every rate interval, forever: kept out of traces like the probes are.
+        using var polling = PollingScope.Enter();
         var nodes = await cluster.GetNodesAsync(ct).ConfigureAwait(false);
         if (nodes.AllFailed) return;
         var keys = nodes.Value.Select(n => n.Key).ToList();

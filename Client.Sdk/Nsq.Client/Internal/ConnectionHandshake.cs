@@ -96,6 +96,8 @@ internal static class ConnectionHandshake
         Snappy = s.Snappy,
         Deflate = s.Deflate,
         DeflateLevel = s.Deflate ? s.DeflateLevel : 0,
+        // Always asked for; nsqd answers 0 or (the original nsqd) nothing, and the connection then speaks bare bodies.
+        MessageHeaders = MessageHeaders.Version,
     };
 
     private static async Task ExpectOkAsync(Stream stream, string layer, CancellationToken cancellationToken)

@@ -9,6 +9,13 @@ namespace Nsq.Client.Internal;
 internal static class LookupdQuery
 {
     /// <summary>
+    /// Marks the discovery requests as polling (they repeat every lookup interval for the consumer's lifetime):
+    /// NsqAspire's ServiceDefaults leaves requests carrying this option out of traces. The name is the contract; the SDK
+    /// does not reference ServiceDefaults.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<bool> PollingOption = new("NsqAspire.Polling");
+
+    /// <summary>
     /// <c>host:port</c> gets <c>http://</c>; an empty or <c>/</c> path becomes <c>/lookup</c>; <c>topic=</c> is added to
     /// the query the address already has.
     /// </summary>
@@ -31,6 +38,7 @@ internal static class LookupdQuery
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.TryAddWithoutValidation("Accept", HttpAddress.Accept);
+            request.Options.Set(PollingOption, true);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {

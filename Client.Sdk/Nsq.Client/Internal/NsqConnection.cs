@@ -54,6 +54,12 @@ internal sealed partial class NsqConnection : IAsyncDisposable
     public IdentifyResponse? Identify { get; private set; }
 
     /// <summary>
+    /// True when nsqd agreed to message headers: every published body and every delivered message then starts with a
+    /// header block. False against the original nsqd (it never answers the key).
+    /// </summary>
+    public bool HeadersNegotiated { get; private set; }
+
+    /// <summary>
     /// True while this connection's read loop holds one of the consumer's handler slots between messages of one receive
     /// (only the read loop and <c>onReceived</c> touch it).
     /// </summary>
@@ -107,7 +113,7 @@ internal sealed partial class NsqConnection : IAsyncDisposable
         }
         // No frame for two heartbeat intervals (plus slack) means nsqd or the path to it is gone (go-nsq's read timeout).
         var readTimeout = settings.HeartbeatInterval > TimeSpan.Zero ? (settings.HeartbeatInterval * 2) + TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
-        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, onReceived, readTimeout, settings.CommandTimeout) { Identify = identify };
+        var connection = new NsqConnection(socket, stream, endPoint, logger, onMessage, onReceived, readTimeout, settings.CommandTimeout) { Identify = identify, HeadersNegotiated = identify?.MessageHeaders >= MessageHeaders.Version };
         connection._readLoop = connection.ReadLoopAsync();
         return connection;
     }

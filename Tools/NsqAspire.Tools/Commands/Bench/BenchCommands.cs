@@ -17,7 +17,7 @@ internal static class BenchCommands
     [
         BenchFlags.RunFor(), BenchFlags.NsqdTcpAddress(), BenchFlags.Topic(), BenchFlags.Size(), BenchFlags.BatchSize(),
         BenchFlags.Deadline(), BenchFlags.Connections(), BenchFlags.Pipeline(), BenchFlags.CreateChannel(false),
-        BenchFlags.Channel("channel that --create-channel creates"), BenchFlags.Progress(), BenchFlags.Client(),
+        BenchFlags.Channel("channel that --create-channel creates"), BenchFlags.Progress(), BenchFlags.Client(), BenchFlags.TraceParent(),
     ], static () => new BenchOptions { Mode = BenchMode.Writer }, Validate, boolFlagExample: "create-channel");
 
     private static readonly DaemonCommandLine<BenchOptions> ReaderCommandLine = ToolCommandLine.Create<BenchOptions>("bench_reader",
@@ -34,7 +34,7 @@ internal static class BenchCommands
         BenchFlags.Mode(), BenchFlags.RunFor(), BenchFlags.NsqdTcpAddress(), BenchFlags.Topic(), BenchFlags.Channel(),
         BenchFlags.Size(), BenchFlags.BatchSize(), BenchFlags.Rdy(), BenchFlags.Deadline(),
         BenchFlags.Connections("processor count; --mode=lookup: twice that"), BenchFlags.Pipeline(), BenchFlags.CreateChannel(true),
-        BenchFlags.IdleExit("1s"), BenchFlags.Progress(), BenchFlags.Client(),
+        BenchFlags.IdleExit("1s"), BenchFlags.Progress(), BenchFlags.Client(), BenchFlags.TraceParent(),
         BenchFlags.LookupdHttpAddress(), BenchFlags.LookupdTcpAddress(), BenchFlags.Register(), BenchFlags.Warmup(),
         BenchFlags.Rate(), BenchFlags.Batch(), BenchFlags.Duration(), BenchFlags.MaxInFlight(),
     ], static () => new BenchOptions { Mode = BenchMode.Both, CreateChannel = true, IdleExit = TimeSpan.FromSeconds(1) },
@@ -58,6 +58,7 @@ internal static class BenchCommands
         Positive("pipeline", o.Pipeline);
         if (o.RunFor <= TimeSpan.Zero) throw new ArgumentException("--runfor must be positive");
         if (o.Topic.Length == 0) throw new ArgumentException("--topic required");
+        if (o.TraceParent && !o.Sdk) throw new ArgumentException("--traceparent needs --client=sdk");
         if ((o.Mode != BenchMode.Writer || o.CreateChannel) && o.Channel.Length == 0) throw new ArgumentException("--channel required");
         if (o.IdleExit < TimeSpan.Zero || o.Progress < TimeSpan.Zero) throw new ArgumentException("durations must not be negative");
         if (o.Mode == BenchMode.Latency) LatencyBench.Validate(o);

@@ -55,6 +55,11 @@ internal static class BenchFlags
         Flag.String("client", "raw", "raw: the protocol's frames over a socket; sdk: through Nsq.Client (NsqProducer / NsqConsumer)",
             static (o, v) => o.Sdk = v == "sdk", normalize: static v => v is "raw" or "sdk" ? v : throw new FormatException("want raw or sdk"));
 
+    public static Flag TraceParent() =>
+        Flag.Bool("traceparent", false,
+            "--client=sdk writer: send every message with one W3C traceparent header (against a broker that negotiates headers), to measure their cost",
+            static (o, v) => o.TraceParent = v);
+
     // nsq bench only.
     public static Flag Mode() =>
         Flag.String("mode", "both",

@@ -93,6 +93,9 @@ internal sealed class BenchOptions
     /// <summary>Writer/reader through Nsq.Client instead of raw frames (<c>--client sdk</c>).</summary>
     public bool Sdk { get; set; }
 
+    /// <summary>SDK writer: one <c>traceparent</c> header on every message (<c>--traceparent</c>).</summary>
+    public bool TraceParent { get; set; }
+
     /// <summary>The progress interval in effect: the flag, or 1 s when a person watches stderr, else off.</summary>
     public TimeSpan EffectiveProgress => Progress ?? (Console.IsErrorRedirected ? TimeSpan.Zero : TimeSpan.FromSeconds(1));
 }

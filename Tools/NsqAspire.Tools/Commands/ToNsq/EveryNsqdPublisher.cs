@@ -27,8 +27,8 @@ internal sealed class EveryNsqdPublisher : IAsyncDisposable
         for (var i = 0; i < _producers.Length; i++)
         {
             _publishes[i] = batch.Count == 1
-                ? _producers[i].PublishAsync(topic, batch.Bodies[0], CancellationToken.None)
-                : _producers[i].MultiPublishAsync(topic, batch.Bodies, CancellationToken.None);
+                ? _producers[i].PublishAsync(topic, batch.Bodies[0], CancellationToken.None).AsTask()
+                : _producers[i].MultiPublishAsync(topic, batch.Bodies, CancellationToken.None).AsTask();
         }
         return _producers.Length == 1 ? _publishes[0] : Task.WhenAll(_publishes);
     }

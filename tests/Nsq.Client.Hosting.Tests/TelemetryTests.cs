@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Nsq.TestUtilities.Telemetry;
 using OpenTelemetry.Trace;
 using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 
@@ -34,7 +33,7 @@ public sealed class TelemetryTests
         await WaitUntilAsync(() => metrics.Sum(NsqClientTelemetry.FinishedMetric) == 2, "two finished");
         await host.StopAsync();
 
-        var send = spans.Where("send " + topic);
+        var send = spans.Named("send " + topic);
         Assert.Equal(2, send.Count);
         Assert.All(send, s =>
         {
@@ -43,7 +42,7 @@ public sealed class TelemetryTests
             Assert.Equal(topic, s.GetTagItem("messaging.destination.name"));
             Assert.Equal("send", s.GetTagItem("messaging.operation.type"));
         });
-        var process = spans.Where("process " + topic);
+        var process = spans.Named("process " + topic);
         Assert.Equal(3, process.Count); // order 1, order 2's failed first attempt, its retry
         Assert.All(process, s =>
         {
@@ -60,64 +59,6 @@ public sealed class TelemetryTests
         Assert.Equal(1, metrics.Sum(NsqClientTelemetry.RequeuedMetric));
         Assert.Equal(3, metrics.Count(NsqClientTelemetry.ProcessDurationMetric));
         Assert.Equal(2, metrics.Count(NsqClientTelemetry.PublishDurationMetric));
-    }
-
-    /// <summary>Every span of the hosting source whose destination is <c>topic</c>.</summary>
-    private sealed class SpanRecorder : IDisposable
-    {
-        private readonly ActivityListener _listener;
-        private readonly ConcurrentQueue<Activity> _spans = new();
-
-        public SpanRecorder(string topic)
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = s => s.Name == NsqClientTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = a =>
-                {
-                    if ((string?)a.GetTagItem("messaging.destination.name") == topic) _spans.Enqueue(a);
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public List<Activity> Where(string name) => [.. _spans.Where(s => s.DisplayName == name)];
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>Every measurement of the hosting meter tagged with <c>topic</c>, per instrument.</summary>
-    private sealed class MetricRecorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
-
-        public MetricRecorder(string topic)
-        {
-            _listener.InstrumentPublished = (i, l) =>
-            {
-                if (i.Meter.Name == NsqClientTelemetry.MeterName) l.EnableMeasurementEvents(i);
-            };
-            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags, topic));
-            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags, topic));
-            _listener.Start();
-        }
-
-        public double Sum(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Sum() : 0;
-
-        public int Count(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Count : 0;
-
-        private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, string topic)
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "messaging.destination.name" && (string?)tag.Value == topic)
-                    _values.GetOrAdd(instrument.Name, _ => new()).Enqueue(value);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }
 

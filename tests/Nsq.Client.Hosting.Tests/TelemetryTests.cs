@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,6 +61,35 @@ public sealed class TelemetryTests
         Assert.Equal(3, metrics.Count(NsqClientTelemetry.ProcessDurationMetric));
         Assert.Equal(2, metrics.Count(NsqClientTelemetry.PublishDurationMetric));
     }
+
+    [Fact]
+    public async Task A_hosted_handler_runs_in_the_trace_of_the_publishers_send_with_its_headers()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var topic = Topic();
+        using var spans = new SpanRecorder(topic);
+        var received = new Received();
+        var builder = Builder(("ConnectionStrings:nsq", $"nsqd={broker.Tcp}"));
+        builder.Services.AddSingleton(received);
+        builder.Services.AddSingleton<HeaderCapture>();
+        builder.AddNsqProducer("nsq");
+        builder.AddNsqConsumer<Order, HeaderCapturingHandler>("nsq", topic, "ch");
+        using var host = builder.Build();
+        await host.StartAsync();
+        var publisher = host.Services.GetRequiredService<INsqPublisher>();
+        await publisher.PublishAsync(topic, new Order(7, "traced"), new NsqHeaders { { "tenant", "acme" } });
+        await publisher.MultiPublishAsync(topic, [new Order(8, "a"), new Order(9, "b")], null);
+        await WaitUntilAsync(() => spans.Named("process " + topic).Count == 3, "three process spans");
+        await host.StopAsync();
+
+        var sends = spans.Named("send " + topic);
+        Assert.Equal(2, sends.Count);
+        var processes = spans.Named("process " + topic);
+        Assert.All(processes, p => Assert.Contains(sends, s => s.SpanId == p.ParentSpanId && s.TraceId == p.TraceId));
+        var capture = host.Services.GetRequiredService<HeaderCapture>();
+        Assert.Equal("acme", capture.Tenants[7]);
+        Assert.All(capture.TraceParents.Values, tp => Assert.Contains(sends, s => s.Id == tp));
+    }
 }
 
 /// <summary>
@@ -93,5 +123,22 @@ public sealed class TelemetryRegistrationTests
             Assert.NotNull(host.Services.GetService<TracerProvider>());
             Assert.True(NsqTelemetry.Source.HasListeners(), "OpenTelemetry does not listen to the source");
         }
+    }
+}
+
+/// <summary>What <see cref="HeaderCapturingHandler"/> saw in the headers, by order number.</summary>
+public sealed class HeaderCapture
+{
+    public ConcurrentDictionary<int, string?> Tenants { get; } = new();
+    public ConcurrentDictionary<int, string?> TraceParents { get; } = new();
+}
+
+public sealed class HeaderCapturingHandler(HeaderCapture capture) : INsqHandler<Order>
+{
+    public Task HandleAsync(NsqMessage<Order> message, CancellationToken cancellationToken)
+    {
+        capture.Tenants[message.Body.Number] = message.Headers["tenant"];
+        capture.TraceParents[message.Body.Number] = message.Headers["traceparent"];
+        return Task.CompletedTask;
     }
 }

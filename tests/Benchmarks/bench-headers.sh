@@ -11,7 +11,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 throughput_args "$@"
 
-rate() { sed -n "s/^$1: \([0-9.]*\) msgs\/s.*/\1/p"; }
 
 plain_w=() plain_r=() traced_w=() traced_r=()
 for run in $(seq 1 "$runs"); do
@@ -29,9 +28,6 @@ for run in $(seq 1 "$runs"); do
   done
 done
 
-ratio() { awk -v s="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f%%", 100 * s / r; else print "n/a" }'; }
-pw=$(printf '%s\n' "${plain_w[@]}" | median 0); tw=$(printf '%s\n' "${traced_w[@]}" | median 0)
-pr=$(printf '%s\n' "${plain_r[@]}" | median 0); tr=$(printf '%s\n' "${traced_r[@]}" | median 0)
 echo "# medians over $runs run(s) (size=$size batch=$batch mem-queue-size=$memq runfor=$runfor)"
-printf 'publish: no headers %s msgs/s  traceparent %s msgs/s  with/without %s  (runs: %s / %s)\n' "$pw" "$tw" "$(ratio "$tw" "$pw")" "${plain_w[*]}" "${traced_w[*]}"
-printf 'consume: no headers %s msgs/s  traceparent %s msgs/s  with/without %s  (runs: %s / %s)\n' "$pr" "$tr" "$(ratio "$tr" "$pr")" "${plain_r[*]}" "${traced_r[*]}"
+compare publish no-headers traceparent "${plain_w[*]}" "${traced_w[*]}"
+compare consume no-headers traceparent "${plain_r[*]}" "${traced_r[*]}"

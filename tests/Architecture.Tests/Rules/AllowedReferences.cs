@@ -89,10 +89,11 @@ internal static class AllowedReferences
             projects: ["Nsq.Protocol", "Nsq.Client", "Nsq.Client.Hosting", "Nsq.Client.Grpc", "NsqAspire.Hosting",
                 "NsqAspire.ServiceDefaults", "Nsqd.Core"],
             packages: ["Microsoft.CodeAnalysis.CSharp"], frameworks: [AspNetCore]),
-        Test("AppHost.Tests", projects: ["NsqAspire.AppHost", "Nsq.Protocol"],
+        Test("AppHost.Tests", projects: ["NsqAspire.AppHost", "Nsq.Protocol", "NsqAspire.Tools"],
             packages: ["Aspire.Hosting.Testing", "Polly.Extensions", "Polly.Core", "Nerdbank.MessagePack"],
             executableReferenceReason: "Aspire's DistributedApplicationTestingBuilder.CreateAsync<Projects.NsqAspire_AppHost> "
-                + "starts the AppHost from the project reference (its generated Projects metadata)"),
+                + "starts the AppHost from the project reference (its generated Projects metadata); the nsq tool is "
+                + "referenced without its assembly so it is built before the deployment simulation runs it in the environment"),
     }.ToDictionary(r => r.Project, StringComparer.Ordinal);
 
     private static ProjectRules Packed(string project, string[] projects, string[] packages)

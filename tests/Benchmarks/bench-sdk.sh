@@ -10,7 +10,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 throughput_args "$@"
 
-rate() { sed -n "s/^$1: \([0-9.]*\) msgs\/s.*/\1/p"; }
 alloc() { sed -n "s/^\[$1\].* client_alloc_bytes_per_msg=\([0-9.]*\).*/\1/p"; }
 
 raw_w=() raw_r=() sdk_w=() sdk_r=() sdk_wa=() sdk_ra=()
@@ -30,7 +29,6 @@ for run in $(seq 1 "$runs"); do
   done
 done
 
-ratio() { awk -v s="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f%%", 100 * s / r; else print "n/a" }'; }
 rw=$(printf '%s\n' "${raw_w[@]}" | median 0); sw=$(printf '%s\n' "${sdk_w[@]}" | median 0)
 rr=$(printf '%s\n' "${raw_r[@]}" | median 0); sr=$(printf '%s\n' "${sdk_r[@]}" | median 0)
 echo "# medians over $runs run(s) (size=$size batch=$batch mem-queue-size=$memq runfor=$runfor)"

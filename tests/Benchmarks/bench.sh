@@ -12,6 +12,7 @@
 #   RDY=N                reader RDY per connection (default 2500, nsqd's max-rdy-count)
 #   PIPELINE=N           MPUBs outstanding per writer connection (default 1, as bench_writer)
 #   CLIENT=sdk           writer and reader through Nsq.Client instead of raw frames (nsq bench --client=sdk; default raw)
+#   TRACEPARENT=1        with CLIENT=sdk: every message carries one W3C traceparent header (nsq bench --traceparent)
 #   CREATE_CHANNEL=0     do not create the channel before writing (then the writer fills the topic's own queue and the
 #                        reader's SUB drains it; default 1, what nsq's bench.sh meant with its create_channel call)
 #   NSQD_ARGS="..."      extra flags for the broker
@@ -29,6 +30,7 @@ rdy=${RDY:-2500}
 pipeline=${PIPELINE:-1}
 create_channel=${CREATE_CHANNEL:-1}
 client=${CLIENT:-raw}
+traceparent=${TRACEPARENT:-0}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build Tools/NsqAspire.Tools/NsqAspire.Tools.csproj
@@ -70,7 +72,7 @@ start_broker() {
 }
 
 writer_ops=() reader_ops=() writer_mb=() reader_mb=()
-echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel client=$client"
+echo "# size=$size batch=$batch mem-queue-size=$memq runs=$runs runfor=$runfor connections=$connections rdy=$rdy pipeline=$pipeline create-channel=$create_channel client=$client traceparent=$traceparent"
 for run in $(seq 1 "$runs"); do
   topic=sub_bench
   if [ -n "${NSQD_TCP:-}" ]; then
@@ -83,6 +85,7 @@ for run in $(seq 1 "$runs"); do
   flags=(--nsqd-tcp-address="$tcp_address" --topic="$topic" --channel=ch --size="$size" --batch-size="$batch"
          --runfor="$runfor" --rdy="$rdy" --connections="$connections" --pipeline="$pipeline" --client="$client")
   [ "$create_channel" = 1 ] || flags+=(--create-channel=false)
+  if [ "$traceparent" = 1 ]; then flags+=(--traceparent); fi
   # stdout (the lines parsed below) is captured; the live rate goes to stderr, shown when it is a terminal.
   out=$(dotnet "$tool" bench "${flags[@]}") || { echo "$out"; echo "bench.sh: load tool failed" >&2; exit 1; }
   echo "$out"

@@ -71,3 +71,16 @@ median() {
 
 # field <key>: the value of " key=value" in the lines on stdin (the load tool's summary lines).
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p"; }
+
+# rate <writer|reader>: the msgs/s of that tool's "writer: N msgs/s" line on stdin (bench.sh's per-run output).
+rate() { sed -n "s/^$1: \([0-9.]*\) msgs\/s.*/\1/p"; }
+
+# ratio <a> <b>: a as a percentage of b ("n/a" when b is 0).
+ratio() { awk -v s="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f%%", 100 * s / r; else print "n/a" }'; }
+
+# compare <label> <name-a> <name-b> <a-values> <b-values>: one summary line, medians of each side and b/a.
+compare() {
+  local a b
+  a=$(printf '%s\n' $4 | median 0); b=$(printf '%s\n' $5 | median 0)
+  printf '%s: %s %s msgs/s  %s %s msgs/s  %s/%s %s  (runs: %s / %s)\n' "$1" "$2" "$a" "$3" "$b" "$3" "$2" "$(ratio "$b" "$a")" "$4" "$5"
+}

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Nsq.TestUtilities.Telemetry;
 using OpenTelemetry.Trace;
 using static Nsq.Client.Hosting.Tests.HostingTestHelpers;
 
@@ -34,7 +34,7 @@ public sealed class TelemetryTests
         await WaitUntilAsync(() => metrics.Sum(NsqClientTelemetry.FinishedMetric) == 2, "two finished");
         await host.StopAsync();
 
-        var send = spans.Where("send " + topic);
+        var send = spans.Named("send " + topic);
         Assert.Equal(2, send.Count);
         Assert.All(send, s =>
         {
@@ -43,7 +43,7 @@ public sealed class TelemetryTests
             Assert.Equal(topic, s.GetTagItem("messaging.destination.name"));
             Assert.Equal("send", s.GetTagItem("messaging.operation.type"));
         });
-        var process = spans.Where("process " + topic);
+        var process = spans.Named("process " + topic);
         Assert.Equal(3, process.Count); // order 1, order 2's failed first attempt, its retry
         Assert.All(process, s =>
         {
@@ -62,62 +62,33 @@ public sealed class TelemetryTests
         Assert.Equal(2, metrics.Count(NsqClientTelemetry.PublishDurationMetric));
     }
 
-    /// <summary>Every span of the hosting source whose destination is <c>topic</c>.</summary>
-    private sealed class SpanRecorder : IDisposable
+    [Fact]
+    public async Task A_hosted_handler_runs_in_the_trace_of_the_publishers_send_with_its_headers()
     {
-        private readonly ActivityListener _listener;
-        private readonly ConcurrentQueue<Activity> _spans = new();
+        await using var broker = await TestBroker.StartAsync();
+        var topic = Topic();
+        using var spans = new SpanRecorder(topic);
+        var received = new Received();
+        var builder = Builder(("ConnectionStrings:nsq", $"nsqd={broker.Tcp}"));
+        builder.Services.AddSingleton(received);
+        builder.Services.AddSingleton<HeaderCapture>();
+        builder.AddNsqProducer("nsq");
+        builder.AddNsqConsumer<Order, HeaderCapturingHandler>("nsq", topic, "ch");
+        using var host = builder.Build();
+        await host.StartAsync();
+        var publisher = host.Services.GetRequiredService<INsqPublisher>();
+        await publisher.PublishAsync(topic, new Order(7, "traced"), new NsqHeaders { { "tenant", "acme" } });
+        await publisher.MultiPublishAsync(topic, [new Order(8, "a"), new Order(9, "b")], null);
+        await WaitUntilAsync(() => spans.Named("process " + topic).Count == 3, "three process spans");
+        await host.StopAsync();
 
-        public SpanRecorder(string topic)
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = s => s.Name == NsqClientTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = a =>
-                {
-                    if ((string?)a.GetTagItem("messaging.destination.name") == topic) _spans.Enqueue(a);
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public List<Activity> Where(string name) => [.. _spans.Where(s => s.DisplayName == name)];
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>Every measurement of the hosting meter tagged with <c>topic</c>, per instrument.</summary>
-    private sealed class MetricRecorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _values = new();
-
-        public MetricRecorder(string topic)
-        {
-            _listener.InstrumentPublished = (i, l) =>
-            {
-                if (i.Meter.Name == NsqClientTelemetry.MeterName) l.EnableMeasurementEvents(i);
-            };
-            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags, topic));
-            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags, topic));
-            _listener.Start();
-        }
-
-        public double Sum(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Sum() : 0;
-
-        public int Count(string instrument) => _values.TryGetValue(instrument, out var q) ? q.Count : 0;
-
-        private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, string topic)
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "messaging.destination.name" && (string?)tag.Value == topic)
-                    _values.GetOrAdd(instrument.Name, _ => new()).Enqueue(value);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
+        var sends = spans.Named("send " + topic);
+        Assert.Equal(2, sends.Count);
+        var processes = spans.Named("process " + topic);
+        Assert.All(processes, p => Assert.Contains(sends, s => s.SpanId == p.ParentSpanId && s.TraceId == p.TraceId));
+        var capture = host.Services.GetRequiredService<HeaderCapture>();
+        Assert.Equal("acme", capture.Tenants[7]);
+        Assert.All(capture.TraceParents.Values, tp => Assert.Contains(sends, s => s.Id == tp));
     }
 }
 
@@ -152,5 +123,22 @@ public sealed class TelemetryRegistrationTests
             Assert.NotNull(host.Services.GetService<TracerProvider>());
             Assert.True(NsqTelemetry.Source.HasListeners(), "OpenTelemetry does not listen to the source");
         }
+    }
+}
+
+/// <summary>What <see cref="HeaderCapturingHandler"/> saw in the headers, by order number.</summary>
+public sealed class HeaderCapture
+{
+    public ConcurrentDictionary<int, string?> Tenants { get; } = new();
+    public ConcurrentDictionary<int, string?> TraceParents { get; } = new();
+}
+
+public sealed class HeaderCapturingHandler(HeaderCapture capture) : INsqHandler<Order>
+{
+    public Task HandleAsync(NsqMessage<Order> message, CancellationToken cancellationToken)
+    {
+        capture.Tenants[message.Body.Number] = message.Headers["tenant"];
+        capture.TraceParents[message.Body.Number] = message.Headers["traceparent"];
+        return Task.CompletedTask;
     }
 }

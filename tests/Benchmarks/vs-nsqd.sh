@@ -20,6 +20,8 @@
 #   WARMUP=2s         the latency runs' --warmup; THROUGHPUT=0 skips (a)
 #   NSQJS_LOAD=file   the nsqjs program (default tests/Benchmarks/nsqjs-load.js)
 #   VS_ARTIFACTS=dir  build output (default ${TMPDIR:-/tmp}/art-vs-nsqd); SKIP_BUILD=1 reuses it
+#   BASE_DLL=file     a third broker in the rotation, "base": another build of ours (e.g. the commit before a change),
+#                     so a change's cost is measured in the same run; the summary adds its median and ours/base
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -52,6 +54,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build Tools/NsqAspire.Tools/NsqAspire.Tools.csproj
 fi
 ours_dll="$art/bin/Nsqd.Service/release/Nsqd.Service.dll"
+brokers=(nsqd ours)
+if [ -n "${BASE_DLL:-}" ]; then
+  [ -f "$BASE_DLL" ] || { echo "$bench_script: no $BASE_DLL" >&2; exit 2; }
+  brokers+=(base)
+fi
 tool_dll="$art/bin/NsqAspire.Tools/release/NsqAspire.Tools.dll"
 
 # The latency clients found; the others are skipped with a note.
@@ -95,6 +102,8 @@ start_broker() {
     flags=(--tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" --data-path="$broker_dir/data" --mem-queue-size="$2")
     if [ "$1" = nsqd ]; then
       "$anchors/bin/nsqd" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
+    elif [ "$1" = base ]; then
+      dotnet "$BASE_DLL" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
     else
       dotnet "$ours_dll" "${flags[@]}" >"$broker_dir/broker.log" 2>&1 &
     fi
@@ -136,7 +145,7 @@ if [ "${THROUGHPUT:-1}" = 1 ]; then
     read -r size memq <<<"$shape"
     label="${size}B memq=$memq"
     for run in $(seq 1 "$runs"); do
-      for broker in nsqd ours; do
+      for broker in "${brokers[@]}"; do
         start_broker "$broker" "$memq"
         curl -sf -X POST "http://127.0.0.1:$http/topic/create?topic=sub_bench" >/dev/null
         curl -sf -X POST "http://127.0.0.1:$http/channel/create?topic=sub_bench&channel=ch" >/dev/null
@@ -155,7 +164,7 @@ fi
 clk=$(getconf CLK_TCK)
 for rate in $rates; do
   for run in $(seq 1 "$runs"); do
-    for broker in nsqd ours; do
+    for broker in "${brokers[@]}"; do
       for client in "${clients[@]}"; do
         start_broker "$broker" 10000
         case "$client" in
@@ -217,5 +226,11 @@ cut -f1 "$results" | awk '!seen[$0]++' | while IFS= read -r c; do
   if [ -n "$t" ] && [ "$ratio" != n/a ]; then
     met=$(awk -v r="$ratio" -v t="$t" 'BEGIN { v = substr(t, 3) + 0; ok = substr(t, 1, 1) == ">" ? r >= v : r <= v; print ok ? "yes" : "NO" }')
   fi
-  printf '%-36s %14s %14s %8s %8s %s\n' "$c" "$o" "$n" "$ratio" "${t:--}" "$met"
+  if [ -n "${BASE_DLL:-}" ]; then
+    b=$(awk -F'\t' -v c="$c" '$1 == c && $2 == "base" { print $3 }' "$results" | median)
+    vs_base=$(awk -v o="$o" -v b="$b" 'BEGIN { if (o != "n/a" && b != "n/a" && b > 0) printf "%.3f", o / b; else print "n/a" }')
+    printf '%-36s %14s %14s %8s %8s %-4s base %14s ours/base %s\n' "$c" "$o" "$n" "$ratio" "${t:--}" "$met" "$b" "$vs_base"
+  else
+    printf '%-36s %14s %14s %8s %8s %s\n' "$c" "$o" "$n" "$ratio" "${t:--}" "$met"
+  fi
 done

@@ -72,6 +72,7 @@ public sealed class PollingTraceTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (tracePolling is not null) builder.Configuration[PollingRequests.TracePollingKey] = tracePolling;
+        builder.Configuration[Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.TracingKey] = "true";
         builder.AddServiceDefaults();
         builder.Services.AddOpenTelemetry().WithTracing(spans.AddTo);
         var app = builder.Build();

@@ -58,6 +58,7 @@ public sealed class SamplerTraceTests
                 b =>
                 {
                     b.Configuration[PollingRequests.TracePollingKey] = tracePolling ? "true" : "false";
+                    b.Configuration[ServiceDefaultsExtensions.TracingKey] = "true";
                     b.AddServiceDefaults();
                     b.Services.AddOpenTelemetry().WithTracing(setup.Spans.AddTo);
                 },

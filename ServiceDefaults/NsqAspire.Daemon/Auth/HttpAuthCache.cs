@@ -33,18 +33,27 @@ internal sealed class HttpAuthCache(AuthServerClient client)
     private Task<AuthState> Query(Key key, Task<AuthState>? stale)
     {
         if (stale is null && _entries.Count >= Capacity) Trim();
-        var query = client.QueryAsync(key.Secret, key.RemoteIp?.ToString() ?? "", key.Tls, key.CommonName);
-        var stored = stale is null ? _entries.TryAdd(key, query) : _entries.TryUpdate(key, query, stale);
-        // Lost a race with another request for the same key: this answer is still good for this request.
-        if (stored)
+        // The entry is stored before the question is asked, and only the request that stored it asks: concurrent
+        // requests for one key share one question (asking first and storing after let two racing requests both ask).
+        var answer = new TaskCompletionSource<AuthState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stored = stale is null ? _entries.TryAdd(key, answer.Task) : _entries.TryUpdate(key, answer.Task, stale);
+        if (!stored) return _entries.TryGetValue(key, out var current) ? current : Query(key, null);
+        _ = AskAsync(key, answer);
+        return answer.Task;
+    }
+
+    private async Task AskAsync(Key key, TaskCompletionSource<AuthState> answer)
+    {
+        try
         {
-            _ = query.ContinueWith(static (t, state) =>
-            {
-                var (entries, k) = ((ConcurrentDictionary<Key, Task<AuthState>>, Key))state!;
-                entries.TryRemove(new KeyValuePair<Key, Task<AuthState>>(k, t));
-            }, (_entries, key), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+            answer.SetResult(await client.QueryAsync(key.Secret, key.RemoteIp?.ToString() ?? "", key.Tls, key.CommonName).ConfigureAwait(false));
         }
-        return query;
+        catch (Exception ex)
+        {
+            // Refusals and failures are not kept: the next request asks again.
+            _entries.TryRemove(new KeyValuePair<Key, Task<AuthState>>(key, answer.Task));
+            answer.SetException(ex);
+        }
     }
 
     private void Trim()

@@ -75,7 +75,6 @@ internal sealed partial class ClientSession
         if (result != Channel.InFlightResult.Ok)
             throw Fail(ErrorCode.FinFailed, $"FIN {Ascii(cmd.Param0)} failed {Reason(result)}");
         Interlocked.Increment(ref FinishCount);
-        if (IsHungry) WakePump();
         return CommandOutcome.Done;
     }
 
@@ -92,7 +91,6 @@ internal sealed partial class ClientSession
         if (result != Channel.InFlightResult.Ok)
             throw Fail(ErrorCode.ReqFailed, $"REQ {Ascii(cmd.Param0)} failed {Reason(result)}");
         Interlocked.Increment(ref RequeueCount);
-        if (IsHungry) WakePump();
         return CommandOutcome.Done;
     }
 

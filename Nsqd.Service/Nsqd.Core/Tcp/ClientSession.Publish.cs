@@ -63,7 +63,7 @@ internal sealed partial class ClientSession
         var topic = counter.Topic;
         // The body (with its block) is copied once, from the pipe's buffer into the message's pooled buffer.
         var m = withHeaders
-            ? topic.NewMessageWithBlock(body, blockLength, deferMs, Infrastructure.Clock.UnixNanos)
+            ? NewMessageWithBlock(topic, body, blockLength, deferMs, Infrastructure.Clock.UnixNanos)
             : topic.NewMessage(body, deferMs, Infrastructure.Clock.UnixNanos);
         buffer = buffer.Slice(4L + size);
         using (Telemetry.NsqdTelemetry.StartPublish(name, topic, new ReadOnlySpan<Message>(ref m)))
@@ -105,15 +105,24 @@ internal sealed partial class ClientSession
             if (size <= 0) throw Fail(ErrorCode.BadMessage, $"MPUB invalid message({i}) body size {size}");
             if (size > (withHeaders ? maxMsg + MaxBlockBytes : maxMsg)) throw Fail(ErrorCode.BadMessage, $"MPUB message too big {size} > {maxMsg}");
             if (reader.Remaining < size) throw Fail(ErrorCode.BadMessage, "MPUB failed to read message body");
+            // The span paths are the steady state: a sequence slice per message costs more than the message's copy.
+            var span = reader.UnreadSpan;
             if (withHeaders)
             {
-                var payload = reader.UnreadSequence.Slice(0, size);
-                var blockLength = CheckHeaderBlock("MPUB", payload, i);
-                _mpubBatch[i] = topic.NewMessageWithBlock(payload, blockLength, 0, now);
+                if (span.Length >= size)
+                {
+                    var payload = span[..size];
+                    var blockLength = CheckHeaderBlock("MPUB", payload, i);
+                    _mpubBatch[i] = topic.NewMessage(payload[..blockLength], payload[blockLength..], 0, now);
+                }
+                else
+                {
+                    var payload = reader.UnreadSequence.Slice(0, size);
+                    _mpubBatch[i] = NewMessageWithBlock(topic, payload, CheckHeaderBlock("MPUB", payload, i), 0, now);
+                }
             }
             else
             {
-                var span = reader.UnreadSpan;
                 _mpubBatch[i] = span.Length >= size
                     ? topic.NewMessage(span[..size], 0, now)
                     : topic.NewMessage(reader.UnreadSequence.Slice(0, size), 0, now);
@@ -143,7 +152,8 @@ internal sealed partial class ClientSession
     /// </summary>
     private int CheckHeaderBlock(string name, in ReadOnlySequence<byte> payload, int index = -1)
     {
-        var o = Broker.Options;
+        var first = payload.FirstSpan;
+        if (first.Length == payload.Length) return CheckHeaderBlock(name, first, index);
         Span<byte> prefix = stackalloc byte[MessageHeaders.LengthPrefixSize];
         if (payload.Length < prefix.Length) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
         payload.Slice(0, prefix.Length).CopyTo(prefix);
@@ -151,10 +161,28 @@ internal sealed partial class ClientSession
         if (blockLength > payload.Length) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
         var h = blockLength - MessageHeaders.LengthPrefixSize;
         // Size is refused before the entries are walked.
-        if (h > o.MaxMsgHeadersSize) throw Fail(ErrorCode.BadHeaders, $"{name} headers too big {h} > {o.MaxMsgHeadersSize}");
+        if (h > Broker.Options.MaxMsgHeadersSize) throw Fail(ErrorCode.BadHeaders, $"{name} headers too big {h} > {Broker.Options.MaxMsgHeadersSize}");
         // The entries are walked in one span: a copy only when the block straddles pipe segments (rare).
-        var first = payload.FirstSpan;
         var block = first.Length >= blockLength ? first[..blockLength] : payload.Slice(0, blockLength).ToArray();
+        return CheckHeaderBlock(name, block, payload.Length - blockLength, index);
+    }
+
+    /// <summary>As above, for a payload in one span (the steady state).</summary>
+    private int CheckHeaderBlock(string name, ReadOnlySpan<byte> payload, int index)
+    {
+        if (payload.Length < MessageHeaders.LengthPrefixSize) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
+        var blockLength = MessageHeaders.LengthPrefixSize + BinaryPrimitives.ReadUInt16BigEndian(payload);
+        if (blockLength > payload.Length) throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
+        var h = blockLength - MessageHeaders.LengthPrefixSize;
+        if (h > Broker.Options.MaxMsgHeadersSize) throw Fail(ErrorCode.BadHeaders, $"{name} headers too big {h} > {Broker.Options.MaxMsgHeadersSize}");
+        return CheckHeaderBlock(name, payload[..blockLength], payload.Length - blockLength, index);
+    }
+
+    /// <summary>The entries of a whole <paramref name="block"/>, then the body's length by nsqd's rules.</summary>
+    private int CheckHeaderBlock(string name, ReadOnlySpan<byte> block, long bodyLength, int index)
+    {
+        var o = Broker.Options;
+        var h = block.Length - MessageHeaders.LengthPrefixSize;
         var status = MessageHeaders.Validate(block, o.MaxMsgHeadersSize, o.MaxMsgHeaders, out _, out var count);
         switch (status)
         {
@@ -165,11 +193,19 @@ internal sealed partial class ClientSession
             case MessageHeadersStatus.Malformed:
                 throw Fail(ErrorCode.BadHeaders, $"{name} malformed headers");
         }
-        var bodyLength = payload.Length - blockLength;
         if (bodyLength <= 0)
             throw Fail(ErrorCode.BadMessage, index < 0 ? $"{name} invalid message body size 0" : $"{name} invalid message({index}) body size 0");
         if (bodyLength > o.MaxMsgSize) throw Fail(ErrorCode.BadMessage, $"{name} message too big {bodyLength} > {o.MaxMsgSize}");
-        return blockLength;
+        return block.Length;
+    }
+
+    /// <summary>A negotiated payload <c>[u16 H][entries][body]</c> already checked: block and body copied once.</summary>
+    private static Message NewMessageWithBlock(Topic topic, in ReadOnlySequence<byte> payload, int blockLength, long deferMs, long unixNanos)
+    {
+        var first = payload.FirstSpan;
+        return first.Length == payload.Length
+            ? topic.NewMessage(first[..blockLength], first[blockLength..], deferMs, unixNanos)
+            : topic.NewMessageWithBlock(payload, blockLength, deferMs, unixNanos);
     }
 
     private void CheckTopicName(string name, ReadOnlySpan<byte> topic)

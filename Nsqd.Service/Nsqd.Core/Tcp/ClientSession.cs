@@ -125,7 +125,11 @@ internal sealed partial class ClientSession
         if (m.Prev is null) InFlightHead = m.Next; else m.Prev.Next = m.Next;
         if (m.Next is null) InFlightTail = m.Prev; else m.Next.Prev = m.Prev;
         m.Prev = m.Next = null;
-        InFlightCount--;
+        // The pump parks on an empty queue (new messages wake it) or on no credit: only the FIN, REQ or timeout that
+        // ends "no credit" wakes it. Decided here, under the channel's lock like the pump's takes, so it cannot miss
+        // a take that filled the window meanwhile. A wake-up per FIN (go-nsq and nsqjs send each FIN alone) would cost a
+        // pump dispatch, the write lock and the channel lock per message for nothing.
+        if (--InFlightCount == Interlocked.Read(ref ReadyCount) - 1) _signal.Set();
     }
 
     /// <summary>Channel empty: the client's in-flight messages are gone (spec §1.11).</summary>

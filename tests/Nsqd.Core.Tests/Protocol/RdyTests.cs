@@ -25,6 +25,29 @@ public class RdyTests
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], first.Concat([third]).Concat(rest).Select(m => m.Text()));
     }
 
+    /// <summary>
+    /// The pump parks when the window is full and only the FIN that reopens it wakes it (no wake-up per FIN): a window
+    /// of 3 that fills and reopens thousands of times, from memory and from the disk overflow, with each FIN sent alone
+    /// the moment its message arrives (go-nsq's pattern), never stalls.
+    /// </summary>
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(0)]
+    public async Task A_window_that_fills_and_reopens_thousands_of_times_never_stalls(int memQueueSize)
+    {
+        const int count = 6000;
+        await using var queued = await BrokerWithConsumer.WithQueuedAsync("w", count, rdy: 3, o => o.MemQueueSize = memQueueSize);
+        var sub = queued.Consumer;
+        for (var i = 0; i < count; i++)
+        {
+            var m = await sub.ReadMessageAsync();
+            Assert.Equal($"m{i}", m.Text());
+            await sub.FinAsync(m.Id);
+        }
+        await sub.AssertNothingWithinAsync(Short);
+        Assert.Equal(0, queued.Channel.Depth);
+    }
+
     [Fact]
     public async Task Resending_the_same_rdy_does_not_widen_the_window()
     {

@@ -62,7 +62,8 @@ internal sealed partial class ClientSession
         var max = Broker.Options.MaxRdyCount;
         if (count < 0 || count > max) throw Fail(ErrorCode.Invalid, $"RDY count {count} out of range 0-{max}");
         Interlocked.Exchange(ref ReadyCount, count);
-        if (IsHungry) WakePump();
+        // The wake-up comes once this read's commands have run (WakePumpIfCreditReopened).
+        Volatile.Write(ref _creditReopened, 1);
         return CommandOutcome.Done;
     }
 

@@ -73,6 +73,7 @@ internal sealed partial class ClientSession
             var outcome = ProcessCommands(ref buffer);
             _input.AdvanceTo(buffer.Start, outcome == CommandOutcome.NeedMore ? result.Buffer.End : buffer.Start);
             if (_responses.WrittenCount > 0) await FlushResponsesAsync().ConfigureAwait(false);
+            WakePumpIfCreditReopened();
             if (outcome == CommandOutcome.Close) return;
             if (outcome == CommandOutcome.Async)
             {

@@ -94,6 +94,9 @@ internal sealed partial class ClientSession
 
     public void WakePump() => _signal.Set();
 
+    /// <summary>1 when a FIN/REQ/RDY of the current read gave the pump credit it may be parked without (see RemoveInFlight).</summary>
+    private int _creditReopened;
+
     public void AppendInFlight(Message m)
     {
         m.Prev = InFlightTail;
@@ -125,11 +128,21 @@ internal sealed partial class ClientSession
         if (m.Prev is null) InFlightHead = m.Next; else m.Prev.Next = m.Next;
         if (m.Next is null) InFlightTail = m.Prev; else m.Next.Prev = m.Prev;
         m.Prev = m.Next = null;
-        // The pump parks on an empty queue (new messages wake it) or on no credit: only the FIN, REQ or timeout that
-        // ends "no credit" wakes it. Decided here, under the channel's lock like the pump's takes, so it cannot miss
-        // a take that filled the window meanwhile. A wake-up per FIN (go-nsq and nsqjs send each FIN alone) would cost a
-        // pump dispatch, the write lock and the channel lock per message for nothing.
-        if (--InFlightCount == Interlocked.Read(ref ReadyCount) - 1) _signal.Set();
+        // The pump parks on an empty queue (new messages wake it) or on no credit: only the FIN or REQ that ends "no
+        // credit" needs to wake it, and the reader does so once it has run every command of its read (see
+        // WakePumpIfCreditReopened). Decided here, under the channel's lock like the pump's takes, so it cannot miss a
+        // take that filled the window meanwhile. A timeout requeues, which wakes hungry clients itself.
+        if (--InFlightCount == Interlocked.Read(ref ReadyCount) - 1) Volatile.Write(ref _creditReopened, 1);
+    }
+
+    /// <summary>
+    /// Called by the reader after each read's commands: one wake-up for all the credit its FINs, REQs and RDYs gave back,
+    /// so the pump delivers (and flushes) once per read. A wake-up per FIN (go-nsq and nsqjs send each FIN alone) would
+    /// cost a pump dispatch, the write lock, the channel lock and often a flush per message.
+    /// </summary>
+    private void WakePumpIfCreditReopened()
+    {
+        if (Volatile.Read(ref _creditReopened) != 0 && Interlocked.Exchange(ref _creditReopened, 0) != 0 && IsHungry) WakePump();
     }
 
     /// <summary>Channel empty: the client's in-flight messages are gone (spec §1.11).</summary>
